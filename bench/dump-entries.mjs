@@ -1,0 +1,25 @@
+// How fast `logdb dump-entries --output ndjson` streams the `large` LevelDB fixture's 200,000-entry node,
+// against a bare classic-level iteration over the same keys measured in the same run (both whole processes).
+// Aim: dump at >= 70% of the bare rate, with flat memory.
+import { join } from 'node:path';
+import { cli, copy, fixture, measure, timeProcess } from './lib.mjs';
+
+const RUNS = Number(process.env.RUNS ?? 5);
+const ENTRIES = 200_000;
+const [dir, cleanup] = copy(join(fixture('leveldb-v3.2.8/large'), 'nodehost'));
+try {
+  const shard = join(dir, 'fixturehost/00000000000000000001/logdb-1');
+  const jobs = {
+    bare: () => timeProcess([process.execPath, new URL('./bare-leveldb-iterate.mjs', import.meta.url).pathname, shard, '1', '1']),
+    dump: () => timeProcess([process.execPath, cli, 'dump-entries', dir, '--cluster', '1', '--node', '1', '--output', 'ndjson']),
+  };
+  const m = measure(jobs, RUNS);
+  const rate = (s) => Math.round(ENTRIES / s).toLocaleString('en-US');
+  console.log(`dump-entries on leveldb large (200,000 entries), median of ${RUNS} runs, whole processes:`);
+  console.log(`  bare classic-level nextv iteration: ${m.bare.seconds.toFixed(3)} s  ${rate(m.bare.seconds)} entries/s  peak RSS ${m.bare.rssMb.toFixed(0)} MB`);
+  console.log(`  logdb dump-entries --output ndjson: ${m.dump.seconds.toFixed(3)} s  ${rate(m.dump.seconds)} entries/s  peak RSS ${m.dump.rssMb.toFixed(0)} MB`);
+  console.log(`  ratio (dump rate / bare rate): ${(m.bare.seconds / m.dump.seconds * 100).toFixed(1)}%`);
+} finally {
+  cleanup();
+}
+

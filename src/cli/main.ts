@@ -1,0 +1,55 @@
+/** The entry point: parse, run one command, flush stdout, exit with the documented code. */
+import { readFileSync } from 'node:fs';
+import { CommanderError, type Command } from 'commander';
+import { usageError } from '../errors.js';
+import { allCommands } from '../commands/index.js';
+import { configureColour } from './colour.js';
+import type { CommandDef } from './command.js';
+import { EXIT_CODES } from './exit-codes.js';
+import { buildProgram, commanderMessage, resolveFormat } from './program.js';
+import { reportError } from './report-error.js';
+import { finish, installPipeHandling } from './stdout.js';
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
+    return String(pkg.version);
+  } catch {
+    return '0.0.0';
+  }
+}
+
+async function runCommand(def: CommandDef, command: Command, args: string[]): Promise<void> {
+  const opts = command.opts();
+  configureColour(opts.color === false);
+  await def.run({
+    args,
+    opts,
+    format: resolveFormat(opts),
+    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+  });
+}
+
+export async function main(argv: string[]): Promise<void> {
+  installPipeHandling();
+  configureColour(argv.includes('--no-color'));
+  let code = EXIT_CODES.ok;
+  const program = buildProgram(allCommands, packageVersion(), runCommand);
+  try {
+    if (argv.length <= 2) {
+      process.stdout.write(program.helpInformation());
+      code = EXIT_CODES.usage;
+    } else {
+      await program.parseAsync(argv);
+    }
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') code = EXIT_CODES.ok;
+      else code = reportError(usageError(`${commanderMessage(err)}`, 'see `logdb --help`'));
+    } else {
+      code = reportError(err);
+    }
+  }
+  await finish();
+  process.exit(code);
+}

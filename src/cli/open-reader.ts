@@ -1,0 +1,21 @@
+/** Opening a LogDB for a read command, and always closing it (removing LevelDB checkpoints) afterwards. */
+import { discoverLayout } from '../logdb/layout.js';
+import { LogDBReader } from '../logdb/reader.js';
+import type { RunContext } from './command.js';
+
+export async function withReader<T>(ctx: RunContext, fn: (reader: LogDBReader) => Promise<T>): Promise<T> {
+  const layout = discoverLayout(ctx.args[0], { walDir: ctx.opts.walDir });
+  const reader = new LogDBReader(layout, 'read');
+  const closeOnSignal = () => {
+    void reader.close().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', closeOnSignal);
+  process.once('SIGTERM', closeOnSignal);
+  try {
+    return await fn(reader);
+  } finally {
+    process.off('SIGINT', closeOnSignal);
+    process.off('SIGTERM', closeOnSignal);
+    await reader.close();
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * logdb compact DIR [--cluster C --node N --to INDEX] — with a node, Dragonboat's RemoveEntriesTo +
+ * CompactEntriesTo: drop the node's entries below INDEX and compact that key range. Without one, compact every
+ * shard fully. Prints the disk size before and after.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseId, parseOptionalIndex } from '../cli/args.js';
+import { defineCommand } from '../cli/command.js';
+import { NODE_OPTIONS, requireNode } from '../cli/node-args.js';
+import { runWrite } from '../cli/write-runner.js';
+import { usageError } from '../errors.js';
+import type { Layout } from '../logdb/layout.js';
+import { planCompactNode, type CompactNodePlan } from '../logdb/write/compact.js';
+import type { WritePlan } from '../logdb/write/plan.js';
+
+function dirBytes(dir: string): number {
+  let total = 0;
+  for (const name of readdirSync(dir)) {
+    const st = statSync(join(dir, name));
+    if (st.isFile()) total += st.size;
+  }
+  return total;
+}
+
+function shardSizes(layout: Layout, shards: number[]): Record<string, number> {
+  const sizes: Record<string, number> = {};
+  for (const i of shards) sizes[`logdb-${i}`] = dirBytes(layout.shards.find((s) => s.index === i)!.dir);
+  return sizes;
+}
+
+export default defineCommand({
+  name: 'compact',
+  summary: "remove a node's entries below an index (Dragonboat's RemoveEntriesTo + CompactEntriesTo), or compact every shard",
+  arguments: '<dir>',
+  options: [
+    ...NODE_OPTIONS,
+    { flags: '--to <index>', description: 'remove entries below this index (with --cluster and --node)' },
+    { flags: '--force', description: 'allow --to above the newest snapshot index' },
+  ],
+  writes: true,
+  examples: [
+    'logdb compact /var/lib/dragonboat/nodehost --cluster 102 --node 3 --to 203 --dry-run',
+    'logdb compact /var/lib/dragonboat/nodehost -c 102 -n 3 --to 203 --yes',
+    'logdb compact /var/lib/dragonboat/nodehost --yes        # compact every shard',
+  ],
+  async run(ctx) {
+    const withNode = ctx.opts.cluster !== undefined || ctx.opts.node !== undefined || ctx.opts.to !== undefined;
+    if (!withNode) return compactAll(ctx);
+    const c = parseId(ctx.opts.cluster, 'cluster ID', '--cluster');
+    const n = parseId(ctx.opts.node, 'node ID', '--node');
+    const to = parseOptionalIndex(ctx.opts.to, '--to');
+    if (to === undefined) throw usageError('missing --to <index>: compact removes the entries below it');
+    await runWrite<CompactNodePlan>(ctx, {
+      shards: (reader) => [reader.shardOf(c)],
+      async plan(reader) {
+        await requireNode(reader, c, n);
+        return planCompactNode(reader, c, n, to, Boolean(ctx.opts.force));
+      },
+      question: (plan) => `Remove the entries of cluster ${c} node ${n} below index ${to} (${plan.shards[0].rangeKeyCounts[0] ?? 0} records)?`,
+      dryRunExtra: async (plan, reader) => ({ sizeBefore: shardSizes(reader.layout, plan.shards.map((s) => s.shard)) }),
+      beforeOpen: (plan, layout) => ({ sizeBefore: shardSizes(layout, plan.shards.map((s) => s.shard)) }),
+      async afterBatch(plan, writer) {
+        const shards = plan.shards.map((s) => s.shard);
+        if (plan.compactRange) await (await writer.shards.store(shards[0])).compact(plan.compactRange);
+        return { sizeAfter: shardSizes(writer.layout, shards) };
+      },
+    });
+  },
+});
+
+async function compactAll(ctx: Parameters<typeof runWrite>[0]): Promise<void> {
+  await runWrite<WritePlan>(ctx, {
+    shards: (reader) => reader.layout.shards.map((s) => s.index),
+    async plan(reader) {
+      return {
+        command: 'compact',
+        clusterId: null,
+        nodeId: null,
+        shards: reader.layout.shards.map((s) => ({ shard: s.index, ops: [], rangeKeyCounts: [] })),
+        files: [],
+        notes: ['full compaction of every shard: no record changes, only the files are rewritten'],
+      };
+    },
+    question: () => 'Compact every shard of this LogDB?',
+    dryRunExtra: async (plan, reader) => ({ sizeBefore: shardSizes(reader.layout, plan.shards.map((s) => s.shard)) }),
+    beforeOpen: (plan, layout) => ({ sizeBefore: shardSizes(layout, plan.shards.map((s) => s.shard)) }),
+    async afterBatch(plan, writer) {
+      const shards = plan.shards.map((s) => s.shard);
+      for (const s of shards) await (await writer.shards.store(s)).compact();
+      return { sizeAfter: shardSizes(writer.layout, shards) };
+    },
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * A private, disposable copy of one LevelDB shard, so that reads never change the operator's directory.
+ *
+ * Opening a LevelDB in place is not a read: it replays the log into a new table, may compact, writes a new
+ * MANIFEST and CURRENT, and needs the LOCK that a running NodeHost holds. A checkpoint takes the immutable table
+ * files (`*.ldb`, `*.sst`) as hard links (copies where the filesystem refuses links, e.g. across devices) and
+ * copies everything that LevelDB rewrites (`*.log`, `MANIFEST-*`, `CURRENT`). LOCK and the info logs are left
+ * behind. Whatever LevelDB then does to the checkpoint only touches the links and copies: LevelDB never
+ * modifies a table file, it only creates new ones and unlinks old ones.
+ *
+ * What this can promise on a live shard: the files are taken one by one, not atomically, so a NodeHost writing
+ * at the same moment can make the checkpoint miss its newest writes or (rarely) fail to open; the operator's
+ * files are never changed either way.
+ */
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const IMMUTABLE_TABLE = /\.(ldb|sst)$/;
+const REWRITTEN_BY_LEVELDB = /^(CURRENT|MANIFEST-\d+|\d+\.log)$/;
+
+export interface Checkpoint {
+  dir: string;
+  /** true when every table file was hard-linked (no table bytes copied) */
+  linked: boolean;
+  remove(): void;
+}
+
+export function createCheckpoint(shardDir: string): Checkpoint {
+  const root = mkdtempSync(join(tmpdir(), 'logdb-checkpoint-'));
+  const dir = join(root, 'shard');
+  let linked = true;
+  try {
+    mkdirSync(dir);
+    for (const name of readdirSync(shardDir)) {
+      const from = join(shardDir, name);
+      const to = join(dir, name);
+      if (IMMUTABLE_TABLE.test(name)) {
+        try {
+          linkSync(from, to);
+        } catch {
+          linked = false;
+          copyFileSync(from, to);
+        }
+      } else if (REWRITTEN_BY_LEVELDB.test(name)) {
+        copyFileSync(from, to);
+      }
+    }
+  } catch (err) {
+    rmSync(root, { recursive: true, force: true });
+    throw err;
+  }
+  return { dir, linked, remove: () => rmSync(root, { recursive: true, force: true }) };
+}

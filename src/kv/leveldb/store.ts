@@ -1,0 +1,108 @@
+/**
+ * The LevelDB backend (Dragonboat v3.0–v3.2, spec §9.4) over classic-level.
+ *
+ * Read mode opens a private checkpoint (see checkpoint.ts) so the operator's directory is never touched; write
+ * mode opens the shard in place and is only used by the maintenance commands after their safety checks.
+ * LevelDB has no range deletion, so `deleteRange` is expanded into point deletes of the keys present, inside the
+ * same atomic batch — what Dragonboat's own LevelDB CompactEntries does (§8.8).
+ */
+import { ClassicLevel } from 'classic-level';
+import type { KeyRange, KVPair, KVStore, WriteOp } from '../kv.js';
+import { KVCorruptionError } from '../kv.js';
+import { createCheckpoint, type Checkpoint } from './checkpoint.js';
+
+/** Pairs fetched per nextv() call; with a large highWaterMarkBytes this is what bounds each chunk. */
+const CHUNK_PAIRS = 1000;
+const ITERATOR_HIGH_WATER_MARK_BYTES = 4 * 1024 * 1024;
+
+export interface LevelDBOpenOptions {
+  mode: 'read' | 'write';
+}
+
+type DB = ClassicLevel<Buffer, Buffer>;
+
+export async function openLevelDBStore(shardDir: string, options: LevelDBOpenOptions): Promise<KVStore> {
+  const checkpoint = options.mode === 'read' ? createCheckpoint(shardDir) : undefined;
+  const dir = checkpoint ? checkpoint.dir : shardDir;
+  const db: DB = new ClassicLevel<Buffer, Buffer>(dir, {
+    keyEncoding: 'buffer',
+    valueEncoding: 'buffer',
+    createIfMissing: false,
+    // Dragonboat's bundled LevelDB is built without Snappy (§9.4): a table compressed by us would be unreadable
+    // to it, so everything we write stays uncompressed.
+    compression: false,
+  });
+  try {
+    await db.open();
+  } catch (err) {
+    checkpoint?.remove();
+    throw translateOpenError(err, shardDir);
+  }
+  return new LevelDBStore(db, checkpoint);
+}
+
+function translateOpenError(err: unknown, shardDir: string): Error {
+  const cause = (err as { cause?: Error }).cause ?? (err as Error);
+  const text = String(cause?.message ?? cause);
+  if (/lock/i.test(text)) return Object.assign(new Error(`leveldb: ${shardDir} is locked by another process`), { code: 'LOCKED' });
+  return new KVCorruptionError(`leveldb: cannot open ${shardDir}: ${text.split('\n')[0]}`, shardDir);
+}
+
+class LevelDBStore implements KVStore {
+  readonly backend = 'leveldb' as const;
+
+  constructor(
+    private readonly db: DB,
+    private readonly checkpoint: Checkpoint | undefined,
+  ) {}
+
+  async get(key: Buffer): Promise<Buffer | undefined> {
+    const value = await this.db.get(key, { fillCache: false });
+    return value ?? undefined;
+  }
+
+  async *iterate(range: KeyRange): AsyncIterable<KVPair[]> {
+    const it = this.db.iterator({
+      gte: range.gte,
+      ...(range.lt ? { lt: range.lt } : {}),
+      ...(range.lte ? { lte: range.lte } : {}),
+      fillCache: false,
+      highWaterMarkBytes: ITERATOR_HIGH_WATER_MARK_BYTES,
+    });
+    try {
+      for (;;) {
+        const entries = await it.nextv(CHUNK_PAIRS);
+        if (entries.length === 0) return;
+        const chunk: KVPair[] = new Array(entries.length);
+        for (let i = 0; i < entries.length; i++) chunk[i] = { key: entries[i][0], value: entries[i][1] };
+        yield chunk;
+      }
+    } finally {
+      await it.close();
+    }
+  }
+
+  async write(ops: WriteOp[]): Promise<void> {
+    const batch = this.db.batch();
+    for (const op of ops) {
+      if (op.op === 'put') batch.put(op.key, op.value);
+      else if (op.op === 'delete') batch.del(op.key);
+      else for await (const chunk of this.iterate({ gte: op.start, lt: op.end })) for (const p of chunk) batch.del(p.key);
+    }
+    await batch.write({ sync: true });
+  }
+
+  async compact(range?: { start: Buffer; end: Buffer }): Promise<void> {
+    const start = range?.start ?? Buffer.alloc(0);
+    const end = range?.end ?? Buffer.alloc(1024, 0xff);
+    await this.db.compactRange(start, end);
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.db.close();
+    } finally {
+      this.checkpoint?.remove();
+    }
+  }
+}

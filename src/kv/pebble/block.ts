@@ -1,0 +1,228 @@
+/**
+ * Table blocks: block handles, the 5-byte block trailer, and the key/value entry encoding inside a block.
+ *
+ * Wire format (RocksDB block-based table, as Pebble writes it):
+ *   - a block handle is two uvarints, offset and length; length excludes the trailer. Index values are handles
+ *     (newer Pebble versions append encoded block properties, which are ignored here).
+ *   - on disk each block is followed by a 5-byte trailer: compression type u8 (0 none, 1 Snappy), then a u32 LE
+ *     checksum over the block bytes and the compression type byte. With checksum type 1 (CRC-32C, Pebble's only
+ *     choice in 2021) it is the masked CRC-32C.
+ *   - a block is a run of entries, then the restart array (u32 LE offsets of entries whose key is stored whole),
+ *     then the restart count (u32 LE). An entry is uvarint shared | uvarint unshared | uvarint value length |
+ *     unshared key bytes | value; its key is the first `shared` bytes of the previous key followed by the unshared
+ *     bytes.
+ *   - data and range-deletion blocks key their entries by internal key (internal-key.ts); index blocks by internal
+ *     separator keys; metaindex and properties blocks by plain names.
+ */
+import { createRequire } from 'node:module';
+import { crc32c, maskCrc } from './crc32c.js';
+import { readUint32LE } from './coding.js';
+import { DecodeError } from './errors.js';
+import { TRAILER_LENGTH, trailerSeq } from './internal-key.js';
+
+// --- wire format ---
+export const BLOCK_TRAILER_SIZE = 5;
+export const COMPRESSION_NONE = 0;
+export const COMPRESSION_SNAPPY = 1;
+export const CHECKSUM_NONE = 0;
+export const CHECKSUM_CRC32C = 1;
+
+/** snappyjs is CommonJS without type declarations: load it through require and type the one function used. */
+const snappy = createRequire(import.meta.url)('snappyjs') as { uncompress(data: Buffer, maxLength?: number): Buffer };
+
+export interface BlockHandle {
+  offset: number;
+  length: number;
+}
+
+/** The handle encoded at the start of `buf` (trailing bytes are ignored). Throws DecodeError. */
+export function decodeBlockHandle(buf: Buffer): BlockHandle {
+  const offset = readVarint(buf, 0, buf.length);
+  const length = readVarint(buf, varintEnd, buf.length);
+  return { offset, length };
+}
+
+/**
+ * Verifies the trailer of a physical block (`raw` = block bytes ‖ 5-byte trailer) and returns the block contents,
+ * decompressed. Throws DecodeError with offset 0 (the caller knows where the block is).
+ */
+export function unwrapBlock(raw: Buffer, checksumType: number): Buffer {
+  const length = raw.length - BLOCK_TRAILER_SIZE;
+  const compression = raw[length]!;
+  if (checksumType === CHECKSUM_CRC32C) {
+    const stored = readUint32LE(raw, length + 1);
+    if (maskCrc(crc32c(raw, 0, length + 1)) !== stored) throw new DecodeError('bad block checksum', 0);
+  } else if (checksumType !== CHECKSUM_NONE) {
+    throw new DecodeError(`unsupported checksum type ${checksumType}`, 0);
+  }
+  const contents = raw.subarray(0, length);
+  if (compression === COMPRESSION_NONE) return contents;
+  if (compression === COMPRESSION_SNAPPY) {
+    try {
+      return snappy.uncompress(contents);
+    } catch (err) {
+      throw new DecodeError(`bad Snappy block (${(err as Error).message})`, 0);
+    }
+  }
+  throw new DecodeError(`unsupported block compression type ${compression}`, 0);
+}
+
+/** Set by readVarint: the offset just past the varint it decoded. */
+let varintEnd = 0;
+
+/** A uvarint of at most 7 bytes (< 2^49) at `pos`, below `end`; throws DecodeError. Sets varintEnd. */
+function readVarint(buf: Uint8Array, pos: number, end: number): number {
+  let b = pos < end ? buf[pos]! : 256;
+  if (b < 0x80) {
+    varintEnd = pos + 1;
+    return b;
+  }
+  let result = 0;
+  let scale = 1;
+  for (let i = 0; i < 7; i++) {
+    if (pos + i >= end) throw new DecodeError('truncated varint', pos);
+    b = buf[pos + i]!;
+    result += (b & 0x7f) * scale;
+    if (b < 0x80) {
+      varintEnd = pos + i + 1;
+      return result;
+    }
+    scale *= 128;
+  }
+  throw new DecodeError('varint too long', pos);
+}
+
+/** Where the entries of a block end (the restart array starts); validates the restart array. */
+function entriesEnd(block: Buffer): number {
+  if (block.length < 4) throw new DecodeError('block shorter than its restart count', 0);
+  const numRestarts = readUint32LE(block, block.length - 4);
+  const end = block.length - 4 - 4 * numRestarts;
+  if (numRestarts === 0 || end < 0) throw new DecodeError(`bad restart count ${numRestarts}`, block.length - 4);
+  return end;
+}
+
+/**
+ * Walks the entries of a block, calling `visit(key, valueStart, valueEnd)`. `key` is a fresh Buffer for entries that
+ * share a prefix and a view into `block` for those that do not; either way it is never modified afterwards.
+ */
+function forEachEntry(block: Buffer, visit: (key: Buffer, valueStart: number, valueEnd: number) => void): void {
+  const end = entriesEnd(block);
+  let prev: Buffer = EMPTY;
+  let p = 0;
+  while (p < end) {
+    const entryStart = p;
+    const shared = readVarint(block, p, end);
+    const unshared = readVarint(block, varintEnd, end);
+    const valueLength = readVarint(block, varintEnd, end);
+    p = varintEnd;
+    if (shared > prev.length) throw new DecodeError('entry shares more bytes than the previous key has', entryStart);
+    const valueStart = p + unshared;
+    const valueEnd = valueStart + valueLength;
+    if (valueEnd > end) throw new DecodeError('entry runs past the end of the block', entryStart);
+    let key: Buffer;
+    if (shared === 0) {
+      key = block.subarray(p, valueStart);
+    } else {
+      key = Buffer.allocUnsafe(shared + unshared);
+      for (let i = 0; i < shared; i++) key[i] = prev[i]!;
+      for (let i = 0; i < unshared; i++) key[shared + i] = block[p + i]!;
+    }
+    visit(key, valueStart, valueEnd);
+    prev = key;
+    p = valueEnd;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** A decoded block of named entries (metaindex, properties). */
+export function decodeNamedBlock(block: Buffer): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  forEachEntry(block, (key, vs, ve) => out.set(key.toString('latin1'), block.subarray(vs, ve)));
+  return out;
+}
+
+/** A decoded data block: parallel arrays, one slot per entry, in internal-key order. */
+export interface DataBlock {
+  count: number;
+  userKeys: Buffer[];
+  seqs: Float64Array;
+  kinds: Uint8Array;
+  block: Buffer;
+  valueStarts: Int32Array;
+  valueEnds: Int32Array;
+}
+
+/** Decodes a block keyed by internal keys (data and range-deletion blocks). */
+export function decodeDataBlock(block: Buffer): DataBlock {
+  const end = entriesEnd(block);
+  // An entry takes at least 3 + 8 bytes, which bounds the entry count.
+  const capacity = Math.floor(end / 11) + 1;
+  const userKeys: Buffer[] = [];
+  const seqs = new Float64Array(capacity);
+  const kinds = new Uint8Array(capacity);
+  const valueStarts = new Int32Array(capacity);
+  const valueEnds = new Int32Array(capacity);
+  let scratch = new Uint8Array(64);
+  let prevLength = 0;
+  let n = 0;
+  let p = 0;
+  while (p < end) {
+    const entryStart = p;
+    const shared = readVarint(block, p, end);
+    const unshared = readVarint(block, varintEnd, end);
+    const valueLength = readVarint(block, varintEnd, end);
+    p = varintEnd;
+    const keyLength = shared + unshared;
+    const valueStart = p + unshared;
+    const valueEnd = valueStart + valueLength;
+    if (shared > prevLength) throw new DecodeError('entry shares more bytes than the previous key has', entryStart);
+    if (valueEnd > end) throw new DecodeError('entry runs past the end of the block', entryStart);
+    if (keyLength < TRAILER_LENGTH) throw new DecodeError('internal key shorter than its trailer', entryStart);
+    if (n === capacity) throw new DecodeError('too many entries', entryStart);
+    if (keyLength > scratch.length) {
+      const bigger = new Uint8Array(keyLength * 2);
+      bigger.set(scratch.subarray(0, shared));
+      scratch = bigger;
+    }
+    for (let i = 0; i < unshared; i++) scratch[shared + i] = block[p + i]!;
+    const userLength = keyLength - TRAILER_LENGTH;
+    let userKey: Buffer;
+    if (shared === 0) {
+      userKey = block.subarray(p, p + userLength);
+    } else {
+      userKey = Buffer.allocUnsafe(userLength);
+      for (let i = 0; i < userLength; i++) userKey[i] = scratch[i]!;
+    }
+    userKeys.push(userKey);
+    kinds[n] = scratch[userLength]!;
+    seqs[n] = trailerSeq(scratch, userLength);
+    valueStarts[n] = valueStart;
+    valueEnds[n] = valueEnd;
+    n++;
+    prevLength = keyLength;
+    p = valueEnd;
+  }
+  return { count: n, userKeys, seqs, kinds, block, valueStarts, valueEnds };
+}
+
+/** A decoded index block: the separator user keys and the handles they point at. */
+export interface IndexBlock {
+  count: number;
+  separators: Buffer[];
+  offsets: number[];
+  lengths: number[];
+}
+
+/** Decodes an index block; `keyIsUserKey` when the table says its index keys carry no trailer. */
+export function decodeIndexBlock(block: Buffer, keyIsUserKey: boolean): IndexBlock {
+  const index: IndexBlock = { count: 0, separators: [], offsets: [], lengths: [] };
+  forEachEntry(block, (key, vs, ve) => {
+    if (!keyIsUserKey && key.length < TRAILER_LENGTH) throw new DecodeError('index key shorter than its trailer', vs);
+    index.separators.push(keyIsUserKey ? key : key.subarray(0, key.length - TRAILER_LENGTH));
+    index.offsets.push(readVarint(block, vs, ve));
+    index.lengths.push(readVarint(block, varintEnd, ve));
+    index.count++;
+  });
+  return index;
+}

@@ -1,0 +1,149 @@
+/**
+ * The log-record framing shared by Pebble's WAL files (`NNNNNN.log`) and its MANIFEST.
+ *
+ * Wire format: the file is a sequence of 32 KiB blocks (the last one may be short). A block holds chunks; a chunk never
+ * crosses a block boundary. Each chunk is a header followed by its payload:
+ *   - legacy header (7 bytes):      masked CRC-32C u32 LE | payload length u16 LE | type u8 (1 full, 2 first,
+ *                                   3 middle, 4 last)
+ *   - recyclable header (11 bytes): the same, with types 5–8 (full, first, middle, last), then the low 32 bits of the
+ *                                   log's file number as u32 LE.
+ * The CRC covers the type byte, the log number (recyclable only) and the payload. A record is one FULL chunk or a
+ * FIRST, any MIDDLEs and a LAST. When fewer bytes than a header remain in a block the writer zero-fills them (Pebble
+ * skips up to 10 zero bytes, the recyclable header size minus one).
+ *
+ * End of log: the end of the file at a chunk boundary, or a recyclable chunk carrying another log number where a
+ * record should start (Pebble's EOF trailer, or the stale contents of a recycled file). Anything else — a bad CRC, a
+ * zeroed header, a chunk running past its block, a file ending inside a record — is an invalid tail. Pebble stops
+ * there for the newest WAL (a crash tears its end) and refuses to open with an older one; the MANIFEST must be whole.
+ */
+import { crc32c, maskCrc } from './crc32c.js';
+import { readUint32LE } from './coding.js';
+import { corruption } from './errors.js';
+
+// --- wire format ---
+export const BLOCK_SIZE = 32 * 1024;
+export const LEGACY_HEADER_SIZE = 7;
+export const RECYCLABLE_HEADER_SIZE = 11;
+const FULL = 1;
+const FIRST = 2;
+const MIDDLE = 3;
+const LAST = 4;
+const RECYCLABLE_FULL = 5;
+const RECYCLABLE_LAST = 8;
+/** how a recyclable chunk type maps onto the legacy one */
+const RECYCLABLE_TYPE_OFFSET = RECYCLABLE_FULL - FULL;
+
+/** How a log ended: cleanly at the end of the file, cleanly at a chunk of another log, or at an invalid tail. */
+export type LogEnd = 'eof' | 'trailer' | 'torn';
+
+export interface LogRecords {
+  records: Buffer[];
+  /** file offset of the first chunk header of each record */
+  offsets: number[];
+  end: LogEnd;
+  /** for 'torn': the offset of the first chunk (or incomplete record) that could not be read */
+  tornOffset?: number;
+  tornReason?: string;
+}
+
+/**
+ * Every complete record of a log held in `data`, stopping at the first invalid chunk. `logNum` is the file number of a
+ * WAL (0 for a MANIFEST); only its low 32 bits are compared.
+ */
+export function readLogRecords(data: Buffer, logNum: number): LogRecords {
+  const wantLogNum = logNum >>> 0;
+  const size = data.length;
+  const records: Buffer[] = [];
+  const offsets: number[] = [];
+  let parts: Buffer[] = [];
+  let recordStart = -1;
+  const inRecord = () => recordStart >= 0;
+  const torn = (reason: string, offset: number): LogRecords => ({
+    records,
+    offsets,
+    end: 'torn',
+    tornOffset: offset,
+    tornReason: reason,
+  });
+
+  let pos = 0;
+  for (;;) {
+    const blockStart = pos - (pos % BLOCK_SIZE);
+    const blockEnd = Math.min(blockStart + BLOCK_SIZE, size);
+    if (pos + LEGACY_HEADER_SIZE > blockEnd) {
+      const shortBlock = blockEnd - blockStart < BLOCK_SIZE;
+      if (shortBlock) {
+        if (inRecord()) return torn('the file ends inside a record', recordStart);
+        if (pos === blockEnd) return { records, offsets, end: 'eof' };
+        return torn('stray bytes after the last chunk', pos);
+      }
+      if (blockEnd === size) {
+        if (inRecord()) return torn('the file ends inside a record', recordStart);
+        return { records, offsets, end: 'eof' };
+      }
+      pos = blockEnd;
+      continue;
+    }
+
+    const checksum = readUint32LE(data, pos);
+    const length = data[pos + 4]! | (data[pos + 5]! << 8);
+    const rawType = data[pos + 6]!;
+    if (checksum === 0 && length === 0 && rawType === 0) {
+      if (pos + RECYCLABLE_HEADER_SIZE > blockEnd) {
+        pos = blockEnd; // zero-filled block tail
+        continue;
+      }
+      return torn('zeroed chunk header', pos);
+    }
+
+    let headerSize = LEGACY_HEADER_SIZE;
+    let type = rawType;
+    if (rawType >= RECYCLABLE_FULL && rawType <= RECYCLABLE_LAST) {
+      headerSize = RECYCLABLE_HEADER_SIZE;
+      if (pos + headerSize > blockEnd) return torn('chunk header crosses the block end', pos);
+      if (readUint32LE(data, pos + 7) !== wantLogNum) {
+        if (!inRecord()) return { records, offsets, end: 'trailer' };
+        return torn('chunk of another log inside a record', pos);
+      }
+      type = rawType - RECYCLABLE_TYPE_OFFSET;
+    } else if (rawType < FULL || rawType > LAST) {
+      return torn(`unknown chunk type ${rawType}`, pos);
+    }
+
+    const payloadStart = pos + headerSize;
+    const payloadEnd = payloadStart + length;
+    if (payloadEnd > blockEnd) {
+      return torn(blockEnd === size ? 'the file ends inside a chunk' : 'chunk runs past the block end', pos);
+    }
+    if (maskCrc(crc32c(data, pos + 6, payloadEnd)) !== checksum) return torn('bad chunk checksum', pos);
+
+    const payload = data.subarray(payloadStart, payloadEnd);
+    if (!inRecord()) {
+      if (type === FULL) {
+        records.push(payload);
+        offsets.push(pos);
+      } else if (type === FIRST) {
+        parts = [payload];
+        recordStart = pos;
+      }
+      // A MIDDLE or LAST chunk where a record should start is skipped, as Pebble's reader does.
+    } else {
+      if (type === FULL || type === FIRST) return torn('a new record starts inside a record', pos);
+      parts.push(payload);
+      if (type === LAST) {
+        records.push(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+        offsets.push(recordStart);
+        parts = [];
+        recordStart = -1;
+      }
+    }
+    pos = payloadEnd;
+  }
+}
+
+/** The records of a log that must be whole (the MANIFEST): an invalid chunk anywhere is corruption. */
+export function readWholeLog(data: Buffer, logNum: number, file: string): LogRecords {
+  const result = readLogRecords(data, logNum);
+  if (result.end === 'torn') throw corruption('pebble/record', result.tornReason!, file, result.tornOffset);
+  return result;
+}

@@ -1,0 +1,354 @@
+/**
+ * Reading one table (`NNNNNN.sst`): the RocksDB block-based table format as Pebble writes it.
+ *
+ * Layout: data blocks | meta blocks (range deletions, properties) | metaindex block | index block(s) | footer.
+ *   - The footer (footer.ts) locates the metaindex and the index.
+ *   - The metaindex maps names to block handles: `rocksdb.properties` (properties.ts), `rocksdb.range_del2` (Pebble
+ *     and RocksDB ≥ 5.18: fragmented tombstones) or `rocksdb.range_del` (older RocksDB: the same encoding, maybe
+ *     overlapping; the tombstone index fragments both anyway).
+ *   - Index type 0: the footer's index block holds one entry per data block, keyed by a separator ≥ every key of that
+ *     block and < every key of the next. Index type 2 (two-level): the footer's index block is the top-level index,
+ *     whose entries point at index partitions, each an ordinary index block.
+ *   - A range-deletion block is keyed by the tombstone's start (internal key, kind 15); the value is the exclusive
+ *     end user key.
+ * Every block is read with one positioned read and its checksum verified (block.ts). Small tables are read whole.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { basename } from 'node:path';
+import {
+  BLOCK_TRAILER_SIZE,
+  decodeBlockHandle,
+  decodeDataBlock,
+  decodeIndexBlock,
+  decodeNamedBlock,
+  unwrapBlock,
+  type BlockHandle,
+  type DataBlock,
+  type IndexBlock,
+} from './block.js';
+import { corruption, DecodeError } from './errors.js';
+import { decodeFooter, ROCKSDB_FOOTER_SIZE, type Footer } from './footer.js';
+import { compareBytes, isPointKind, KIND_RANGE_DELETE } from './internal-key.js';
+import type { InternalIterator, RangeTombstone } from './iterator.js';
+import { BYTEWISE_COMPARATOR } from './manifest.js';
+import { INDEX_TYPE_TWO_LEVEL, parseProperties, type TableProperties } from './properties.js';
+
+// --- wire format: metaindex names ---
+const META_PROPERTIES = 'rocksdb.properties';
+const META_RANGE_DEL_V2 = 'rocksdb.range_del2';
+const META_RANGE_DEL_V1 = 'rocksdb.range_del';
+
+/** Tables up to this size are read into memory whole at open; larger ones are read block by block. */
+const WHOLE_FILE_LIMIT = 4 * 1024 * 1024;
+const MODULE = 'pebble/sstable';
+const EMPTY = Buffer.alloc(0);
+
+export class TableReader {
+  readonly footer: Footer;
+  readonly properties: TableProperties;
+  readonly size: number;
+  /** the footer's index block: the data-block index, or the top-level index of a two-level index */
+  private readonly topIndex: IndexBlock;
+  readonly twoLevel: boolean;
+  private readonly rangeDelHandle?: BlockHandle;
+  private readonly partitions = new Map<number, IndexBlock>();
+  private lastBlock?: { offset: number; block: DataBlock };
+  private fd?: number;
+  private whole?: Buffer;
+
+  /** Opens and checks the table at `path` (footer, metaindex, properties, index). Throws KVCorruptionError. */
+  static open(path: string): TableReader {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (err) {
+      throw corruption(MODULE, `cannot open table (${(err as NodeJS.ErrnoException).code ?? err})`, path);
+    }
+    try {
+      return new TableReader(path, fd);
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
+  }
+
+  private constructor(
+    readonly path: string,
+    fd: number,
+  ) {
+    this.size = fstatSync(fd).size;
+    if (this.size <= WHOLE_FILE_LIMIT) {
+      this.whole = readExactly(fd, 0, this.size, path);
+      closeSync(fd);
+    } else {
+      this.fd = fd;
+    }
+    const tailLength = Math.min(this.size, ROCKSDB_FOOTER_SIZE);
+    const tailOffset = this.size - tailLength;
+    this.footer = this.decode(tailOffset, () => decodeFooter(this.readRaw(tailOffset, tailLength), this.size));
+    const metaindex = this.decode(this.footer.metaindex.offset, () => decodeNamedBlock(this.readBlock(this.footer.metaindex)));
+
+    const propsHandle = this.metaHandle(metaindex, META_PROPERTIES);
+    if (!propsHandle) throw corruption(MODULE, 'table has no properties block', path);
+    this.properties = this.decode(propsHandle.offset, () => parseProperties(decodeNamedBlock(this.readBlock(propsHandle))));
+    this.checkProperties();
+    this.rangeDelHandle = this.metaHandle(metaindex, META_RANGE_DEL_V2) ?? this.metaHandle(metaindex, META_RANGE_DEL_V1);
+
+    this.twoLevel = this.properties.indexType === INDEX_TYPE_TWO_LEVEL;
+    this.topIndex = this.readIndexBlock(this.footer.index);
+    if (this.topIndex.count === 0 && this.properties.numDataBlocks > 0) {
+      throw corruption(MODULE, 'empty index in a table with data blocks', path, this.footer.index.offset);
+    }
+  }
+
+  private checkProperties(): void {
+    const { comparer, indexValueIsDeltaEncoded, indexType } = this.properties;
+    if (comparer !== '' && comparer !== BYTEWISE_COMPARATOR) {
+      throw corruption(MODULE, `table comparator ${JSON.stringify(comparer)} is not ${BYTEWISE_COMPARATOR}`, this.path);
+    }
+    if (indexValueIsDeltaEncoded) throw corruption(MODULE, 'delta-encoded index values are not supported', this.path);
+    if (indexType > INDEX_TYPE_TWO_LEVEL) throw corruption(MODULE, `unsupported index type ${indexType}`, this.path);
+  }
+
+  private metaHandle(metaindex: Map<string, Buffer>, name: string): BlockHandle | undefined {
+    const value = metaindex.get(name);
+    if (value === undefined) return undefined;
+    const handle = this.decode(this.footer.metaindex.offset, () => decodeBlockHandle(value));
+    this.checkHandle(handle, this.footer.metaindex.offset);
+    return handle;
+  }
+
+  private checkHandle(handle: BlockHandle, referrerOffset: number): void {
+    if (handle.offset + handle.length + BLOCK_TRAILER_SIZE > this.footer.footerOffset) {
+      throw corruption(MODULE, 'block handle points past the end of the table data', this.path, referrerOffset);
+    }
+  }
+
+  /** Runs a decoder, turning its DecodeError into a KVCorruptionError at `baseOffset` + the error's offset. */
+  private decode<T>(baseOffset: number, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof DecodeError) throw corruption(MODULE, err.message, this.path, baseOffset + err.offset);
+      throw err;
+    }
+  }
+
+  private readRaw(offset: number, length: number): Buffer {
+    if (this.whole) {
+      if (offset + length > this.whole.length) throw corruption(MODULE, 'read past the end of the table', this.path, offset);
+      return this.whole.subarray(offset, offset + length);
+    }
+    if (this.fd === undefined) throw new Error(`${MODULE}: table ${basename(this.path)} is closed`);
+    return readExactly(this.fd, offset, length, this.path);
+  }
+
+  /** The contents of the block at `handle`, checksum verified and decompressed. */
+  readBlock(handle: BlockHandle): Buffer {
+    const raw = this.readRaw(handle.offset, handle.length + BLOCK_TRAILER_SIZE);
+    try {
+      return unwrapBlock(raw, this.footer.checksumType);
+    } catch (err) {
+      if (err instanceof DecodeError) throw corruption(MODULE, err.message, this.path, handle.offset);
+      throw err;
+    }
+  }
+
+  private readIndexBlock(handle: BlockHandle): IndexBlock {
+    const block = this.readBlock(handle);
+    const index = this.decode(handle.offset, () => decodeIndexBlock(block, this.properties.indexKeyIsUserKey !== 0));
+    for (let i = 0; i < index.count; i++) this.checkHandle({ offset: index.offsets[i]!, length: index.lengths[i]! }, handle.offset);
+    return index;
+  }
+
+  /** How many index partitions the iterator walks (1 for a binary-search index). */
+  get partitionCount(): number {
+    return this.twoLevel ? this.topIndex.count : 1;
+  }
+
+  /** The top-level index (separators of the partitions, or of the data blocks for a one-level index). */
+  get topLevelIndex(): IndexBlock {
+    return this.topIndex;
+  }
+
+  /** Index partition `i` (the whole data-block index for a binary-search index). */
+  partition(i: number): IndexBlock {
+    if (!this.twoLevel) return this.topIndex;
+    const offset = this.topIndex.offsets[i]!;
+    let part = this.partitions.get(offset);
+    if (!part) {
+      part = this.readIndexBlock({ offset, length: this.topIndex.lengths[i]! });
+      this.partitions.set(offset, part);
+    }
+    return part;
+  }
+
+  /** The decoded data block at `offset`. */
+  dataBlock(offset: number, length: number): DataBlock {
+    if (this.lastBlock?.offset === offset) return this.lastBlock.block;
+    const contents = this.readBlock({ offset, length });
+    const block = this.decode(offset, () => decodeDataBlock(contents));
+    for (let i = 0; i < block.count; i++) {
+      if (!isPointKind(block.kinds[i]!)) {
+        throw corruption(MODULE, `unexpected key kind ${block.kinds[i]} in a data block`, this.path, offset);
+      }
+    }
+    this.lastBlock = { offset, block };
+    return block;
+  }
+
+  /** The table's range tombstones, as stored (not truncated to the table's bounds). */
+  rangeTombstones(): RangeTombstone[] {
+    const handle = this.rangeDelHandle;
+    if (!handle) return [];
+    const contents = this.readBlock(handle);
+    const block = this.decode(handle.offset, () => decodeDataBlock(contents));
+    const out: RangeTombstone[] = [];
+    for (let i = 0; i < block.count; i++) {
+      if (block.kinds[i] !== KIND_RANGE_DELETE) {
+        throw corruption(MODULE, `unexpected key kind ${block.kinds[i]} in the range-deletion block`, this.path, handle.offset);
+      }
+      const end = block.block.subarray(block.valueStarts[i]!, block.valueEnds[i]!);
+      out.push({ start: block.userKeys[i]!, end, seq: block.seqs[i]! });
+    }
+    return out;
+  }
+
+  newIterator(): TableIterator {
+    return new TableIterator(this);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    this.whole = undefined;
+    this.lastBlock = undefined;
+    this.partitions.clear();
+  }
+}
+
+function readExactly(fd: number, offset: number, length: number, path: string): Buffer {
+  const buf = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, buf, done, length - done, offset + done);
+    if (n === 0) throw corruption(MODULE, `table is truncated (wanted ${length} bytes)`, path, offset);
+    done += n;
+  }
+  return buf;
+}
+
+/** Index of the first separator >= `key` in `index`, or index.count. */
+function searchIndex(index: IndexBlock, key: Buffer): number {
+  let lo = 0;
+  let hi = index.count;
+  const seps = index.separators;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareBytes(seps[mid]!, key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first entry whose user key is >= `key` in `block`, or block.count. */
+function searchBlock(block: DataBlock, key: Buffer): number {
+  let lo = 0;
+  let hi = block.count;
+  const keys = block.userKeys;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareBytes(keys[mid]!, key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Walks one table's point entries in internal-key order. */
+export class TableIterator implements InternalIterator {
+  valid = false;
+  key: Buffer = EMPTY;
+  seq = 0;
+  kind = 0;
+  private partIdx = 0;
+  private part?: IndexBlock;
+  private blockIdx = 0;
+  private block?: DataBlock;
+  private pos = 0;
+
+  constructor(private readonly table: TableReader) {}
+
+  value(): Buffer {
+    const b = this.block!;
+    return b.block.subarray(b.valueStarts[this.pos]!, b.valueEnds[this.pos]!);
+  }
+
+  first(): void {
+    this.loadPartition(0);
+    this.loadBlock(0);
+    this.pos = 0;
+    this.settle();
+  }
+
+  seekGE(userKey: Buffer): void {
+    const table = this.table;
+    const partIdx = table.twoLevel ? searchIndex(table.topLevelIndex, userKey) : 0;
+    if (partIdx >= table.partitionCount) {
+      this.valid = false;
+      return;
+    }
+    this.loadPartition(partIdx);
+    this.loadBlock(searchIndex(this.part!, userKey));
+    this.pos = this.block ? searchBlock(this.block, userKey) : 0;
+    this.settle();
+  }
+
+  next(): void {
+    this.pos++;
+    const b = this.block!;
+    if (this.pos < b.count) {
+      this.key = b.userKeys[this.pos]!;
+      this.seq = b.seqs[this.pos]!;
+      this.kind = b.kinds[this.pos]!;
+      return;
+    }
+    this.settle();
+  }
+
+  private loadPartition(i: number): void {
+    this.partIdx = i;
+    this.part = i < this.table.partitionCount ? this.table.partition(i) : undefined;
+  }
+
+  private loadBlock(i: number): void {
+    this.blockIdx = i;
+    const part = this.part;
+    this.block = part && i < part.count ? this.table.dataBlock(part.offsets[i]!, part.lengths[i]!) : undefined;
+  }
+
+  /** Moves forward from (partIdx, blockIdx, pos) to the first existing entry and loads its fields. */
+  private settle(): void {
+    for (;;) {
+      const part = this.part;
+      if (!part) {
+        this.valid = false;
+        return;
+      }
+      const b = this.block;
+      if (b && this.pos < b.count) {
+        this.valid = true;
+        this.key = b.userKeys[this.pos]!;
+        this.seq = b.seqs[this.pos]!;
+        this.kind = b.kinds[this.pos]!;
+        return;
+      }
+      if (this.blockIdx + 1 < part.count) {
+        this.loadBlock(this.blockIdx + 1);
+      } else {
+        this.loadPartition(this.partIdx + 1);
+        this.loadBlock(0);
+      }
+      this.pos = 0;
+    }
+  }
+}

@@ -1,0 +1,253 @@
+/**
+ * One Pebble shard (`logdb-N`) as a read-only KVStore, read straight from its files.
+ *
+ * Opening does what Pebble's own open does, minus every write: CURRENT → MANIFEST (the live tables per level and
+ * the log number), the live tables (each checked against the size the manifest records), and a replay of the live
+ * WALs into a memtable. The directory is never written: no LOCK is taken (a running NodeHost may hold it), files are
+ * opened read-only, nothing is created, renamed or flushed. What is read is the state at open; a writer that keeps
+ * going afterwards is not followed.
+ *
+ * Keys and values handed out are views into the reader's buffers: callers must not modify them.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
+import { KVReadOnlyError, type KeyRange, type KVPair, type KVStore } from '../kv.js';
+import { corruption, PebbleMissingWalError } from './errors.js';
+import { compareBytes } from './internal-key.js';
+import type { InternalIterator, RangeTombstone } from './iterator.js';
+import { LevelIterator, type LevelTable } from './level-iterator.js';
+import { loadManifest, NUM_LEVELS, tableFileName, type ManifestState, type TableMeta } from './manifest.js';
+import { MemtableIterator, type Memtable } from './memtable.js';
+import { getVisible, VisibleIterator } from './merge.js';
+import { readLatestOptions, type OptionsFile } from './options-file.js';
+import { clipToTable, TombstoneIndex } from './range-tombstones.js';
+import { TableReader } from './sstable.js';
+import { liveWalFiles, replayWals, type WalFileReport } from './wal.js';
+
+export { PebbleMissingWalError } from './errors.js';
+
+/** Pairs per chunk handed out by iterate(). */
+const CHUNK_SIZE = 1000;
+
+export interface PebbleStoreOptions {
+  /** the shard's WAL dir (`<WALDir>/<host>/<deployment>/logdb-N`) when the NodeHost had one; default: the shard dir */
+  walDir?: string;
+}
+
+interface OpenTable {
+  meta: TableMeta;
+  reader: TableReader;
+}
+
+export class PebbleStore implements KVStore {
+  readonly backend = 'pebble' as const;
+  private readonly l0: OpenTable[];
+  private readonly levels: LevelTable[][];
+  private readonly tombstones: TombstoneIndex;
+  private closed = false;
+
+  constructor(
+    readonly shardDir: string,
+    readonly walDir: string,
+    readonly manifest: ManifestState,
+    readonly options: OptionsFile | undefined,
+    readonly memtable: Memtable,
+    /** the WAL files replayed, with how each ended */
+    readonly walFiles: WalFileReport[],
+    private readonly tables: OpenTable[],
+  ) {
+    this.l0 = tables.filter((t) => t.meta.level === 0);
+    this.levels = [];
+    for (let level = 1; level < NUM_LEVELS; level++) {
+      const inLevel = tables.filter((t) => t.meta.level === level);
+      if (inLevel.length > 0) this.levels.push(inLevel.map((t) => ({ largest: t.meta.largest.userKey, reader: t.reader })));
+    }
+    const all: RangeTombstone[] = [...memtable.rangeTombstones];
+    for (const t of tables) all.push(...clipToTable(t.reader.rangeTombstones(), t.meta));
+    this.tombstones = new TombstoneIndex(all);
+  }
+
+  /** The range tombstones in force, flattened into non-overlapping fragments. */
+  rangeTombstones(): RangeTombstone[] {
+    return this.tombstones.fragments();
+  }
+
+  /** The open table readers with their manifest entries (for properties and layout reports). */
+  openTables(): { meta: TableMeta; reader: TableReader }[] {
+    return [...this.tables];
+  }
+
+  private sources(l0: OpenTable[]): InternalIterator[] {
+    this.checkOpen();
+    const sources: InternalIterator[] = [];
+    if (this.memtable.count > 0) sources.push(new MemtableIterator(this.memtable));
+    for (const t of l0) sources.push(t.reader.newIterator());
+    for (const level of this.levels) sources.push(new LevelIterator(level));
+    return sources;
+  }
+
+  async get(key: Buffer): Promise<Buffer | undefined> {
+    const l0 = this.l0.filter(
+      (t) => compareBytes(t.meta.smallest.userKey, key) <= 0 && compareBytes(key, t.meta.largest.userKey) <= 0,
+    );
+    return getVisible(this.sources(l0), this.tombstones.newCursor(), key);
+  }
+
+  async *iterate(range: KeyRange): AsyncGenerator<KVPair[]> {
+    const it = new VisibleIterator(this.sources(this.l0), this.tombstones.newCursor());
+    it.seekGE(range.gte);
+    const { lt, lte } = range;
+    let chunk: KVPair[] = [];
+    for (;;) {
+      const key = it.peekKey();
+      if (key === undefined) break;
+      if (lt && compareBytes(key, lt) >= 0) break;
+      if (lte && compareBytes(key, lte) > 0) break;
+      const value = it.resolveTopKey();
+      if (value === undefined) continue;
+      chunk.push({ key, value });
+      if (chunk.length === CHUNK_SIZE) {
+        yield chunk;
+        this.checkOpen();
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) yield chunk;
+  }
+
+  async write(): Promise<void> {
+    throw new KVReadOnlyError('pebble');
+  }
+
+  async compact(): Promise<void> {
+    throw new KVReadOnlyError('pebble');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.tables) t.reader.close();
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new Error(`pebble: the store of ${this.shardDir} is closed`);
+  }
+}
+
+/** Opens the Pebble shard in `shardDir` read-only. Throws KVCorruptionError, or PebbleMissingWalError (see there). */
+export async function openPebbleStore(shardDir: string, opts: PebbleStoreOptions = {}): Promise<KVStore> {
+  return openPebbleStoreSync(shardDir, opts);
+}
+
+/** The same as openPebbleStore, typed with the Pebble-specific extras (manifest, WAL report, tables). */
+export function openPebbleStoreSync(shardDir: string, opts: PebbleStoreOptions = {}): PebbleStore {
+  const names = readdirSync(shardDir);
+  const options = readLatestOptions(shardDir, names);
+  const manifest = loadManifest(shardDir, options?.flavour === 'rocksdb' ? 'rocksdb' : 'pebble');
+  const walDir = opts.walDir ?? shardDir;
+  const walNames = walDir === shardDir ? names : listWalDir(shardDir, walDir, options);
+  checkWalsPresent(shardDir, walDir, names, walNames, manifest, options);
+
+  const tables: OpenTable[] = [];
+  try {
+    for (const meta of manifest.levels.flat()) tables.push({ meta, reader: openTable(shardDir, manifest, meta) });
+    const replay = replayWals(walDir, manifest.logNumber, walNames);
+    return new PebbleStore(shardDir, walDir, manifest, options, replay.memtable, replay.files, tables);
+  } catch (err) {
+    for (const t of tables) t.reader.close();
+    throw err;
+  }
+}
+
+function openTable(shardDir: string, manifest: ManifestState, meta: TableMeta): TableReader {
+  const path = join(shardDir, tableFileName(meta.fileNum));
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw corruption('pebble/sstable', `table listed in ${manifest.manifestName} cannot be read (${code})`, path);
+  }
+  if (size !== meta.size) {
+    throw corruption('pebble/sstable', `table is ${size} bytes, ${manifest.manifestName} says ${meta.size}`, path);
+  }
+  return TableReader.open(path);
+}
+
+function listWalDir(shardDir: string, walDir: string, options: OptionsFile | undefined): string[] {
+  try {
+    return readdirSync(walDir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new PebbleMissingWalError(`pebble/wal: cannot list the WAL dir ${walDir} (${code})`, shardDir, walDir, options?.walDir);
+  }
+}
+
+/**
+ * Pebble always keeps the WAL it was writing (a clean close leaves it, maybe holding only the EOF trailer), so a
+ * shard without any live WAL where the reader looks most likely had its WAL somewhere else.
+ */
+function checkWalsPresent(
+  shardDir: string,
+  walDir: string,
+  shardNames: string[],
+  walNames: string[],
+  manifest: ManifestState,
+  options: OptionsFile | undefined,
+): void {
+  if (options?.disableWal || liveWalFiles(walDir, walNames, manifest.logNumber).length > 0) return;
+  if (walDir !== shardDir && liveWalFiles(shardDir, shardNames, manifest.logNumber).length > 0) {
+    throw new PebbleMissingWalError(
+      `pebble/wal: no WAL numbered ${manifest.logNumber} or above in ${walDir}, but the shard dir ${shardDir} has ` +
+        'them: this shard keeps its WAL in its own dir, do not give a WAL dir',
+      shardDir,
+      walDir,
+      options?.walDir,
+    );
+  }
+  if (options?.walDir && !probablySameDir(options.walDir, walDir)) {
+    throw new PebbleMissingWalError(
+      `pebble/wal: no WAL numbered ${manifest.logNumber} or above in ${walDir}; the shard's ${options.name} records ` +
+        `wal_dir=${options.walDir}: give the NodeHost's WAL dir with --wal-dir`,
+      shardDir,
+      walDir,
+      options.walDir,
+    );
+  }
+}
+
+/**
+ * Whether the WAL dir an OPTIONS file recorded (an absolute path on the writer's machine) is `dir`. Directories are
+ * often copied elsewhere, so besides an exact match, the last four components (`<NodeHostDir name>/<host>/
+ * <deployment>/logdb-N`) matching counts as the same dir.
+ */
+function probablySameDir(recorded: string, dir: string): boolean {
+  const a = resolve(recorded);
+  const b = resolve(dir);
+  if (a === b) return true;
+  const tail = (p: string) => p.split(sep).filter(Boolean).slice(-4).join(sep);
+  return tail(a) === tail(b);
+}
+
+/**
+ * Whether `dir` is a Pebble store. The mark is Pebble's `OPTIONS-*` file (`pebble_version` under `[Version]`;
+ * RocksDB's says `rocksdb_version`, LevelDB writes none). Without one, a MANIFEST whose tables were added with
+ * RocksDB/Pebble's extended tags (100–103, which LevelDB never writes) and no LevelDB marks (`*.ldb`, `LOG`) counts.
+ */
+export function isPebbleDir(dir: string): boolean {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return false;
+  }
+  if (!names.includes('CURRENT')) return false;
+  const options = readLatestOptions(dir, names);
+  if (options && options.flavour !== 'unknown') return options.flavour === 'pebble';
+  if (names.includes('LOG') || names.some((n) => n.endsWith('.ldb'))) return false;
+  try {
+    return loadManifest(dir).levels.flat().some((t) => t.tag !== 7);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,34 @@
+/** Plain mode (spec §7.2): key `01 01 | cluster | node | index`, value one Colfer Entry. */
+import { decodeEntry, type Entry } from '../codec/colfer.js';
+import { decodeKey, entryKey, plainEntryRange, plainRemoveRange } from '../codec/keys.js';
+import { LogdbError } from '../errors.js';
+import { MAX_UINT64 } from '../codec/uint64.js';
+import type { KVStore } from '../kv/kv.js';
+import type { EntryStore } from './entry-store.js';
+
+export const plainEntries: EntryStore = {
+  mode: 'plain',
+
+  async *scan(store: KVStore, c: bigint, n: bigint, low: bigint, high: bigint): AsyncIterable<Entry[]> {
+    if (low >= high) return;
+    for await (const chunk of store.iterate(plainEntryRange(c, n, low, high))) {
+      const entries: Entry[] = new Array(chunk.length);
+      for (let i = 0; i < chunk.length; i++) {
+        try {
+          entries[i] = decodeEntry(chunk[i].value);
+        } catch (err) {
+          throw new LogdbError('corrupt', `cluster ${c} node ${n}: the entry record at index ${decodeKey(chunk[i].key).index} does not decode: ${(err as Error).message}`, 'run `logdb check` for details');
+        }
+      }
+      yield entries;
+    }
+  },
+
+  removeRange(c: bigint, n: bigint, index: bigint) {
+    return plainRemoveRange(c, n, index);
+  },
+
+  allKeysRange(c: bigint, n: bigint) {
+    return { start: entryKey(c, n, 0n), end: entryKey(c, n, MAX_UINT64) };
+  },
+};
