@@ -7,7 +7,6 @@
  * one synced batch. Old snapshot dirs are removed only after the batch, so a crash before it leaves the LogDB as
  * it was (the orphan snapshot dir is one Dragonboat itself discards at start).
  */
-import { existsSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseId } from '../cli/args.js';
 import { defineCommand } from '../cli/command.js';
@@ -20,7 +19,7 @@ import type { FileStep, WritePlan } from '../logdb/write/plan.js';
 import { validateExport, type ValidatedExport } from '../snapshot/export.js';
 import { buildImportRecord } from '../snapshot/import-record.js';
 import { checkMembers, parseMembers } from '../snapshot/members.js';
-import { finalizeSnapshotDir, planSnapshotDirCleanup, stageImport } from '../snapshot/node-dir.js';
+import { applySnapshotDirCleanup, finalizeSnapshotDir, planSnapshotDirCleanup, stageImport } from '../snapshot/node-dir.js';
 import { nodeSnapshotDir, snapshotDirName } from '../snapshot/paths.js';
 
 interface ImportPlan extends WritePlan {
@@ -62,7 +61,7 @@ export default defineCommand({
     await runWrite<ImportPlan>(ctx, {
       shards: (reader) => [reader.shardOf(c)],
       async plan(reader) {
-        const cleanup = existsSync(nodeDir) ? planSnapshotDirCleanup(nodeDir) : { remove: [], deletedMarker: false };
+        const cleanup = planSnapshotDirCleanup(nodeDir);
         if (cleanup.deletedMarker) {
           throw new LogdbError(
             'refused',
@@ -85,13 +84,13 @@ export default defineCommand({
       async beforeBatch(plan) {
         const p = progress('copying snapshot', ' bytes');
         // a previous snapshot dir at the same index would block the rename: it is being replaced anyway
-        if (plan.oldDirs.includes(plan.finalDir)) rmSync(plan.finalDir, { recursive: true, force: true });
+        if (plan.oldDirs.includes(plan.finalDir)) await applySnapshotDirCleanup({ nodeDir: plan.nodeDir, exists: true, deletedMarker: false, remove: [plan.finalDir] });
         const { tempDir } = await stageImport(plan.nodeDir, exp, record, (done, total) => p.update(done, total));
         p.finish();
         await finalizeSnapshotDir(tempDir, plan.finalDir, record);
       },
       async afterBatch(plan) {
-        for (const d of plan.oldDirs) if (d !== plan.finalDir) rmSync(d, { recursive: true, force: true });
+        await applySnapshotDirCleanup({ nodeDir: plan.nodeDir, exists: true, deletedMarker: false, remove: plan.oldDirs.filter((d) => d !== plan.finalDir) });
         return { importedIndex: old.index.toString(), snapshotDir: plan.finalDir, source: basename(exp.dir) };
       },
     });

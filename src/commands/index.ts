@@ -1,5 +1,6 @@
 /** Every command, in the order `logdb --help` lists them. */
 import type { CommandDef } from '../cli/command.js';
+import check from './check.js';
 import compact from './compact.js';
 import dumpEntries from './dump-entries.js';
 import dumpState from './dump-state.js';
@@ -10,4 +11,4 @@ import lsSnapshots from './ls-snapshots.js';
 import removeNode from './remove-node.js';
 import restoreBackup from './restore-backup.js';
 
-export const allCommands: CommandDef[] = [info, lsNodes, dumpState, dumpEntries, lsSnapshots, importSnapshot, removeNode, compact, restoreBackup];
+export const allCommands: CommandDef[] = [info, lsNodes, dumpState, dumpEntries, lsSnapshots, importSnapshot, removeNode, compact, restoreBackup, check];

@@ -1,13 +1,10 @@
 /** logdb remove-node DIR --cluster C --node N — delete every record of one node, as NodeHost.RemoveData does. */
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { defineCommand } from '../cli/command.js';
 import { NODE_OPTIONS, parseNodeArgs, requireNode } from '../cli/node-args.js';
 import { runWrite } from '../cli/write-runner.js';
-import { writerVersion } from '../logdb/partition.js';
 import { planRemoveNode } from '../logdb/write/remove-node.js';
-import { nodeSnapshotDir, SNAPSHOT_DIR_PATTERNS } from '../snapshot/paths.js';
-import { markNodeDeleted, removeSnapshotDirs } from '../snapshot/node-dir.js';
+import { deletedMarkerFormat, planNodeDirRemoval, removeNodeSnapshotDir } from '../snapshot/node-dir.js';
+import { nodeSnapshotDir } from '../snapshot/paths.js';
 
 export default defineCommand({
   name: 'remove-node',
@@ -26,9 +23,8 @@ export default defineCommand({
       shards: (reader) => [reader.shardOf(c)],
       async plan(reader) {
         await requireNode(reader, c, n);
-        const dir = reader.layout.deploymentDir ? nodeSnapshotDir(reader.layout.deploymentDir, c, n) : undefined;
-        const subdirs = dir && existsSync(dir) ? readdirSync(dir).filter((name) => SNAPSHOT_DIR_PATTERNS.some((re) => re.test(name))).sort().map((name) => join(dir, name)) : [];
-        return planRemoveNode(reader, c, n, dir && existsSync(dir) ? dir : undefined, subdirs);
+        const dir = reader.layout.deploymentDir ? planNodeDirRemoval(nodeSnapshotDir(reader.layout.deploymentDir, c, n)) : undefined;
+        return planRemoveNode(reader, c, n, dir?.exists ? dir.nodeDir : undefined, dir?.remove ?? []);
       },
       question: () => `Remove node ${n} of cluster ${c} — its state, bootstrap, snapshot records, entries and snapshot files?`,
       backupDirs: (plan) => plan.files.filter((f) => f.step === 'writeFlagFile').map((f) => (f as { path: string }).path.replace(/\/DELETED\.dragonboat$/, '')),
@@ -36,8 +32,7 @@ export default defineCommand({
         const flag = plan.files.find((f) => f.step === 'writeFlagFile');
         if (!flag) return;
         const dir = flag.path.replace(/\/DELETED\.dragonboat$/, '');
-        await markNodeDeleted(dir, writerVersion(writer.layout.dataStatus) === 'v3.3' ? 'v3.3' : 'v3.2');
-        await removeSnapshotDirs(dir);
+        await removeNodeSnapshotDir(dir, deletedMarkerFormat(writer.layout.dataStatus));
       },
     });
   },

@@ -261,7 +261,7 @@ async function checkGbsnapStructure(fh: FileHandle, path: string, fileSize: numb
   if (header.version !== 2) {
     throw refuse(
       `${path}: not a v2 snapshot file (header version ${header.version}); only version 2 files can be imported`,
-      'export the snapshot again with Dragonboat v3.2 or later',
+      'export the snapshot again; an import needs a version-2 .gbsnap file, which Dragonboat v3 writes',
     );
   }
   if (!layout.reservedCrcOk) {
@@ -283,7 +283,7 @@ async function checkGbsnapStructure(fh: FileHandle, path: string, fileSize: numb
   }
   if (!layout.tail.magicOk) {
     throw refuse(
-      `${path}: truncated or damaged: the last 16 bytes end with ${layout.tail.magic.toString('hex')}, not the tail magic ${GBSNAP_MAGIC.toString('hex')}`,
+      `${path}: truncated or damaged: the file ends with ${layout.tail.magic.toString('hex')}, not the tail magic ${GBSNAP_MAGIC.toString('hex')}`,
     );
   }
   if (!layout.tail.totalOk) {
@@ -360,7 +360,7 @@ async function verifyBlockData(fh: FileHandle, path: string, layout: GbsnapLayou
       throw refuse(
         `${path}: ${where} (${block.dataLength} bytes) is corrupt: its data has CRC32 ${computed.toString('hex')}, ` +
           `the stored CRC is ${stored.toString('hex')}`,
-        'the payload was damaged after the snapshot was written; Dragonboat would import it and fail when the node recovers from it. Export the snapshot again',
+        "the payload was damaged after it was written (Dragonboat's own import would accept it; the node would fail reading it). Export the snapshot again",
       );
     }
   }

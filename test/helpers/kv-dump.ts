@@ -43,17 +43,23 @@ export function rawdumpPairs(rawdump: any): Dump {
   return dump;
 }
 
-function comparable(keyHex: string, valueHex: string): unknown {
+/** Rewrites absolute path prefixes inside decoded records (a fixture copied elsewhere than where it was made). */
+export type PathRewrite = [from: string, to: string];
+
+function comparable(keyHex: string, valueHex: string, rewrite?: PathRewrite): unknown {
   const key = Buffer.from(keyHex, 'hex');
   const value = Buffer.from(valueHex, 'hex');
   const kind = key.length >= 2 ? key[0] : -1;
-  if (kind === KeyKind.Snapshot) return toJson(decodeSnapshot(value));
+  if (kind === KeyKind.Snapshot) {
+    const json = JSON.stringify(toJson(decodeSnapshot(value)));
+    return JSON.parse(rewrite ? json.split(rewrite[0]).join(rewrite[1]) : json);
+  }
   if (kind === KeyKind.Bootstrap) return toJson(decodeBootstrap(value));
   return valueHex;
 }
 
 /** Asserts two dumps hold the same keys and (semantically) the same values, naming the first difference. */
-export function assertSameContents(got: Dump, want: Dump, label: string, ignoreKey?: (keyHex: string) => boolean): void {
+export function assertSameContents(got: Dump, want: Dump, label: string, ignoreKey?: (keyHex: string) => boolean, rewrite?: PathRewrite): void {
   for (const [shard, wantPairs] of want) {
     const gotPairs = got.get(shard) ?? new Map();
     const keys = new Set([...wantPairs.keys(), ...gotPairs.keys()]);
@@ -62,7 +68,7 @@ export function assertSameContents(got: Dump, want: Dump, label: string, ignoreK
       const where = `${label}: logdb-${shard} key ${k} (${describe(k)})`;
       assert.ok(gotPairs.has(k), `${where} is missing`);
       assert.ok(wantPairs.has(k), `${where} should not be there`);
-      assert.deepEqual(comparable(k, gotPairs.get(k)!), comparable(k, wantPairs.get(k)!), `${where} has another value`);
+      assert.deepEqual(comparable(k, gotPairs.get(k)!, rewrite), comparable(k, wantPairs.get(k)!), `${where} has another value`);
     }
   }
 }

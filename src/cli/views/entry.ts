@@ -6,7 +6,8 @@
  *   {"kind":"configChange","configChange":{…}}       ConfigChangeEntry
  *   {"kind":"encoded","version":0,"compression":"snappy","hasSession":false,"payloadLength":N,"payload":"…"}
  *   {"kind":"registerSession"} / {"kind":"unregisterSession"}   session markers (empty cmd, series 2^64−2 / −1)
- *   {"kind":"noOp"}                                    an empty ApplicationEntry (leader's no-op, empty proposal)
+ *   {"kind":"noOp"}                                    the new leader's empty entry (no key, no client)
+ *   {"kind":"emptyProposal"}                           an empty proposal (it has a request key)
  *   {"kind":"metadata"}                                MetadataEntry (what a witness stores)
  *   {"kind":"invalid","error":"…"}                     a cmd that does not decode; the raw cmd is still there
  *   null                                               an ApplicationEntry whose cmd is the payload itself
@@ -22,7 +23,7 @@ const ENCODED = 2;
 const METADATA = 3;
 
 export interface DecodedEntry {
-  kind: 'configChange' | 'encoded' | 'registerSession' | 'unregisterSession' | 'noOp' | 'metadata' | 'invalid';
+  kind: 'configChange' | 'encoded' | 'registerSession' | 'unregisterSession' | 'noOp' | 'emptyProposal' | 'metadata' | 'invalid';
   [field: string]: unknown;
 }
 
@@ -59,7 +60,7 @@ export function decodeEntryMeaning(e: Entry): DecodedEntry | null {
         if (e.cmd.length !== 0) return null;
         if (e.seriesId === SERIES_ID_REGISTER) return { kind: 'registerSession' };
         if (e.seriesId === SERIES_ID_UNREGISTER) return { kind: 'unregisterSession' };
-        return { kind: 'noOp' };
+        return e.key === 0n && e.clientId === 0n ? { kind: 'noOp' } : { kind: 'emptyProposal' };
       default:
         return null;
     }
@@ -94,7 +95,9 @@ export function describeEntry(e: Entry): string {
     case 'unregisterSession':
       return 'unregister session';
     case 'noOp':
-      return 'no-op';
+      return 'leader no-op';
+    case 'emptyProposal':
+      return 'empty proposal';
     case 'metadata':
       return 'metadata';
     case 'invalid':

@@ -26,8 +26,40 @@ export interface Checkpoint {
   remove(): void;
 }
 
+const PREFIX = 'logdb-checkpoint-';
+
+/** Removes checkpoints left by logdb processes that were killed before they could clean up. */
+function sweepAbandoned(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^logdb-checkpoint-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+let swept = false;
+
 export function createCheckpoint(shardDir: string): Checkpoint {
-  const root = mkdtempSync(join(tmpdir(), 'logdb-checkpoint-'));
+  if (!swept) {
+    swept = true;
+    sweepAbandoned();
+  }
+  const root = mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`));
   const dir = join(root, 'shard');
   let linked = true;
   try {

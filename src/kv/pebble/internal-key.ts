@@ -24,8 +24,8 @@ export const KIND_SEPARATOR = 17;
 /** written by compactions of newer Pebble versions; reads like a SET */
 export const KIND_SET_WITH_DELETE = 18;
 export const TRAILER_LENGTH = 8;
-/** the largest sequence number (56 bits), used by sentinel keys; see the module comment for its JS value */
-export const SEQNUM_MAX = 2 ** 56;
+/** the largest sequence number (56 bits), carried by sentinel keys; exact, as the manifest decodes it */
+export const SEQNUM_MAX = (1n << 56n) - 1n;
 
 /** The kinds a table's point-key (data) block may hold. */
 export function isPointKind(kind: number): boolean {

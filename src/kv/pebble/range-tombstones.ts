@@ -10,7 +10,7 @@
  * A table's tombstones only count inside the table's own key bounds (they may have been written wider than the table
  * that holds them after a compaction split); `clipToTable` truncates them, as Pebble's level iterator does.
  */
-import { compareBytes, immediateSuccessor, KIND_RANGE_DELETE } from './internal-key.js';
+import { compareBytes, immediateSuccessor, KIND_RANGE_DELETE, SEQNUM_MAX } from './internal-key.js';
 import type { RangeTombstone } from './iterator.js';
 import type { TableMeta } from './manifest.js';
 
@@ -18,7 +18,7 @@ import type { TableMeta } from './manifest.js';
 export function clipToTable(tombstones: RangeTombstone[], meta: TableMeta): RangeTombstone[] {
   const lower = meta.smallest.userKey;
   // A largest key that is a range-deletion sentinel (kind 15 at the maximum sequence number) is an exclusive bound.
-  const sentinel = meta.largest.kind === KIND_RANGE_DELETE && meta.largest.seqNum === (1n << 56n) - 1n;
+  const sentinel = meta.largest.kind === KIND_RANGE_DELETE && meta.largest.seqNum === SEQNUM_MAX;
   const upper = sentinel ? meta.largest.userKey : immediateSuccessor(meta.largest.userKey);
   const out: RangeTombstone[] = [];
   for (const t of tombstones) {

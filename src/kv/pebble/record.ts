@@ -41,7 +41,7 @@ export interface LogRecords {
   /** file offset of the first chunk header of each record */
   offsets: number[];
   end: LogEnd;
-  /** for 'torn': the offset of the first chunk (or incomplete record) that could not be read */
+  /** for 'torn': where the unread data starts (the first chunk of the record that could not be read) */
   tornOffset?: number;
   tornReason?: string;
 }
@@ -58,11 +58,11 @@ export function readLogRecords(data: Buffer, logNum: number): LogRecords {
   let parts: Buffer[] = [];
   let recordStart = -1;
   const inRecord = () => recordStart >= 0;
-  const torn = (reason: string, offset: number): LogRecords => ({
+  const torn = (reason: string, chunkOffset: number): LogRecords => ({
     records,
     offsets,
     end: 'torn',
-    tornOffset: offset,
+    tornOffset: inRecord() ? recordStart : chunkOffset,
     tornReason: reason,
   });
 
@@ -73,12 +73,12 @@ export function readLogRecords(data: Buffer, logNum: number): LogRecords {
     if (pos + LEGACY_HEADER_SIZE > blockEnd) {
       const shortBlock = blockEnd - blockStart < BLOCK_SIZE;
       if (shortBlock) {
-        if (inRecord()) return torn('the file ends inside a record', recordStart);
+        if (inRecord()) return torn('the file ends inside a record', pos);
         if (pos === blockEnd) return { records, offsets, end: 'eof' };
         return torn('stray bytes after the last chunk', pos);
       }
       if (blockEnd === size) {
-        if (inRecord()) return torn('the file ends inside a record', recordStart);
+        if (inRecord()) return torn('the file ends inside a record', pos);
         return { records, offsets, end: 'eof' };
       }
       pos = blockEnd;

@@ -46,7 +46,6 @@ const EMPTY = Buffer.alloc(0);
 export class TableReader {
   readonly footer: Footer;
   readonly properties: TableProperties;
-  readonly size: number;
   /** the footer's index block: the data-block index, or the top-level index of a two-level index */
   private readonly topIndex: IndexBlock;
   readonly twoLevel: boolean;
@@ -58,31 +57,35 @@ export class TableReader {
 
   /** Opens and checks the table at `path` (footer, metaindex, properties, index). Throws KVCorruptionError. */
   static open(path: string): TableReader {
-    let fd: number;
+    let fd: number | undefined;
     try {
       fd = openSync(path, 'r');
     } catch (err) {
       throw corruption(MODULE, `cannot open table (${(err as NodeJS.ErrnoException).code ?? err})`, path);
     }
     try {
-      return new TableReader(path, fd);
+      const size = fstatSync(fd).size;
+      let whole: Buffer | undefined;
+      if (size <= WHOLE_FILE_LIMIT) {
+        whole = readExactly(fd, 0, size, path);
+        closeSync(fd);
+        fd = undefined;
+      }
+      return new TableReader(path, size, fd, whole);
     } catch (err) {
-      closeSync(fd);
+      if (fd !== undefined) closeSync(fd);
       throw err;
     }
   }
 
   private constructor(
     readonly path: string,
-    fd: number,
+    readonly size: number,
+    fd: number | undefined,
+    whole: Buffer | undefined,
   ) {
-    this.size = fstatSync(fd).size;
-    if (this.size <= WHOLE_FILE_LIMIT) {
-      this.whole = readExactly(fd, 0, this.size, path);
-      closeSync(fd);
-    } else {
-      this.fd = fd;
-    }
+    this.fd = fd;
+    this.whole = whole;
     const tailLength = Math.min(this.size, ROCKSDB_FOOTER_SIZE);
     const tailOffset = this.size - tailLength;
     this.footer = this.decode(tailOffset, () => decodeFooter(this.readRaw(tailOffset, tailLength), this.size));

@@ -11,7 +11,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { KVReadOnlyError, type KeyRange, type KVPair, type KVStore } from '../kv.js';
+import { KVReadOnlyError, type KeyRange, type KVPair, type KVStore, type WriteOp } from '../kv.js';
 import { corruption, PebbleMissingWalError } from './errors.js';
 import { compareBytes } from './internal-key.js';
 import type { InternalIterator, RangeTombstone } from './iterator.js';
@@ -115,11 +115,11 @@ export class PebbleStore implements KVStore {
     if (chunk.length > 0) yield chunk;
   }
 
-  async write(): Promise<void> {
+  async write(_ops: WriteOp[]): Promise<void> {
     throw new KVReadOnlyError('pebble');
   }
 
-  async compact(): Promise<void> {
+  async compact(_range?: { start: Buffer; end: Buffer }): Promise<void> {
     throw new KVReadOnlyError('pebble');
   }
 
@@ -135,11 +135,11 @@ export class PebbleStore implements KVStore {
 }
 
 /** Opens the Pebble shard in `shardDir` read-only. Throws KVCorruptionError, or PebbleMissingWalError (see there). */
-export async function openPebbleStore(shardDir: string, opts: PebbleStoreOptions = {}): Promise<KVStore> {
+export async function openPebbleStore(shardDir: string, opts: PebbleStoreOptions = {}): Promise<PebbleStore> {
   return openPebbleStoreSync(shardDir, opts);
 }
 
-/** The same as openPebbleStore, typed with the Pebble-specific extras (manifest, WAL report, tables). */
+/** openPebbleStore without the promise (opening is synchronous file work). */
 export function openPebbleStoreSync(shardDir: string, opts: PebbleStoreOptions = {}): PebbleStore {
   const names = readdirSync(shardDir);
   const options = readLatestOptions(shardDir, names);

@@ -106,15 +106,15 @@ function compareIds(a: string | null, b: string | null): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** Most severe first; then the whole LogDB, then shards, then nodes in (cluster, node) order; then index. */
+/** Most severe first; then the whole LogDB, then shards, then nodes in (cluster, node) order; then along the log. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
     compareIds(a.clusterId, b.clusterId) ||
     compareIds(a.nodeId, b.nodeId) ||
     (a.shard ?? -1) - (b.shard ?? -1) ||
-    a.code.localeCompare(b.code) ||
-    compareIds(a.index ?? null, b.index ?? null)
+    compareIds(a.index ?? null, b.index ?? null) ||
+    a.code.localeCompare(b.code)
   );
 }
 

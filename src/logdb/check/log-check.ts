@@ -199,7 +199,10 @@ export class LogChecker {
     if (this.resync) {
       this.resync = false;
     } else if (this.last === null) {
-      if (i > this.s + 1n) this.gap(this.s + 1n, i - 1n, key, `the log starts at ${i}, but the newest snapshot ${this.s === 0n ? '(none: the log must start at 1)' : `is at ${this.s}`}`);
+      if (i > this.s + 1n) {
+        const snapshot = this.s === 0n ? 'there is no snapshot' : `the newest snapshot is at ${this.s}`;
+        this.gap(this.s + 1n, i - 1n, key, `the log starts at ${i} and ${snapshot}`, 'Dragonboat cannot load this log (its log reader panics: "missing log entry")');
+      }
       if (i > this.s && this.snapshotTerm !== null && e.term < this.snapshotTerm) this.termDecreases(i, e.term, this.snapshotTerm, `the snapshot at ${this.s}`, key);
     } else if (i <= this.last) {
       this.ctx.sink.add({
@@ -215,7 +218,7 @@ export class LogChecker {
       });
       return;
     } else {
-      if (i !== this.last + 1n) this.gap(this.last + 1n, i - 1n, key, `entry ${this.last} is followed by entry ${i}`);
+      if (i !== this.last + 1n) this.gap(this.last + 1n, i - 1n, key, `entry ${this.last} is followed by entry ${i}`, `Dragonboat stops reading the log after entry ${this.last}`);
       if (this.lastTerm !== null && e.term < this.lastTerm) this.termDecreases(i, e.term, this.lastTerm, `entry ${this.last}`, key);
     }
     if (sum.firstIndex === null) sum.firstIndex = i;
@@ -232,7 +235,7 @@ export class LogChecker {
     sum.lastTerm = term;
   }
 
-  private gap(from: bigint, to: bigint, key: Buffer | undefined, why: string): void {
+  private gap(from: bigint, to: bigint, key: Buffer | undefined, why: string, effect: string): void {
     const count = to - from + 1n;
     this.ctx.sink.add({
       code: 'entry-gap',
@@ -242,7 +245,7 @@ export class LogChecker {
       nodeId: this.n,
       key,
       index: from,
-      message: `cluster ${this.c} node ${this.n}: ${count === 1n ? `entry ${from} is` : `entries ${from}-${to} (${count}) are`} missing from the log (${why}); Dragonboat stops reading the log there`,
+      message: `cluster ${this.c} node ${this.n}: ${why}: ${count === 1n ? `entry ${from} is` : `${count} entries (${from}-${to}) are`} missing; ${effect}`,
       hint: `${this.ctx.hints.dumpEntries(this.c, this.n, from > 3n ? from - 3n : 0n, to + 3n)}; then ${this.ctx.hints.rebuildReplica(this.c, this.n)}`,
     });
   }
@@ -278,7 +281,7 @@ export class LogChecker {
           hint: `${this.ctx.hints.dumpEntries(this.c, this.n)}; then ${this.ctx.hints.rebuildReplica(this.c, this.n)}`,
         });
       } else if (sum.lastIndex !== null && sum.lastIndex < m && !this.resync) {
-        this.gap(sum.lastIndex + 1n, m, undefined, `the log ends at ${sum.lastIndex} but the max index is ${m}`);
+        this.gap(sum.lastIndex + 1n, m, undefined, `the log ends at ${sum.lastIndex} but the max index is ${m}`, `Dragonboat believes the log reaches ${m} and fails when it reads past ${sum.lastIndex}`);
       }
       if (sum.aboveMax > 0) {
         this.ctx.sink.add({
@@ -288,7 +291,7 @@ export class LogChecker {
           clusterId: this.c,
           nodeId: this.n,
           index: this.staleLow!,
-          message: `cluster ${this.c} node ${this.n}: ${sum.aboveMax} entr${sum.aboveMax === 1 ? 'y' : 'ies'} above the max index ${m} (indexes ${this.staleLow}-${this.staleHigh}) are left from a log truncation; Dragonboat ignores them and overwrites them as the log grows`,
+          message: `cluster ${this.c} node ${this.n}: ${sum.aboveMax} entr${sum.aboveMax === 1 ? 'y' : 'ies'} above the max index ${m} (indexes ${this.staleLow}-${this.staleHigh}) are left behind (by a log truncation or an imported snapshot); Dragonboat ignores them and overwrites them as the log grows`,
           hint: 'nothing to do',
         });
       }

@@ -1,0 +1,39 @@
+/**
+ * Every command explains itself: `--help` shows examples, and the README and the man page describe it. The
+ * man page renders without warnings where groff is installed.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { allCommands } from '../../src/commands/index.js';
+import { runCli } from '../helpers/cli.js';
+import { repoRoot } from '../helpers/fixtures.js';
+
+const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+const manPage = readFileSync(join(repoRoot, 'man', 'logdb.1'), 'utf8');
+
+for (const command of allCommands) {
+  test(`${command.name}: --help has examples, and README and man page describe it`, async () => {
+    const r = await runCli([command.name, '--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, new RegExp(`Usage: logdb ${command.name}`));
+    assert.match(r.stdout, /Examples:\n {2}\$ logdb /);
+    assert.ok(readme.includes(`logdb ${command.name}`), `README mentions logdb ${command.name}`);
+    assert.ok(manPage.includes(`.B ${command.name.replace(/-/g, '\\-')}`), `man page has a section for ${command.name}`);
+  });
+}
+
+test('logdb --help lists every command and the exit codes', async () => {
+  const r = await runCli(['--help']);
+  assert.equal(r.code, 0);
+  for (const command of allCommands) assert.match(r.stdout, new RegExp(`\\b${command.name}\\b`));
+  assert.match(r.stdout, /Exit codes: 0 ok/);
+});
+
+test('the man page renders without warnings', { skip: spawnSync('groff', ['--version']).status !== 0 && 'groff not installed' }, () => {
+  const r = spawnSync('groff', ['-man', '-ww', '-z', join(repoRoot, 'man', 'logdb.1')], { encoding: 'utf8' });
+  assert.equal(r.status, 0);
+  assert.equal(r.stderr, '');
+});
