@@ -32,9 +32,16 @@ export const NOT_SESSION_MANAGED_CLIENT_ID = 0n;
 
 type Table = Readonly<Record<string, number>>;
 
+/** Names by value, built once: entry type names are looked up for every entry dumped. */
+const namesByValue = new WeakMap<Table, Map<number, string>>();
+
 function nameOf(table: Table, value: number): string {
-  for (const [name, v] of Object.entries(table)) if (v === value) return name;
-  return `Unknown(${value})`;
+  let names = namesByValue.get(table);
+  if (!names) {
+    names = new Map(Object.entries(table).map(([name, v]) => [v, name]));
+    namesByValue.set(table, names);
+  }
+  return names.get(value) ?? `Unknown(${value})`;
 }
 
 const UNKNOWN = /^unknown\((-?\d+)\)$/i;

@@ -10,5 +10,6 @@ import lsNodes from './ls-nodes.js';
 import lsSnapshots from './ls-snapshots.js';
 import removeNode from './remove-node.js';
 import restoreBackup from './restore-backup.js';
+import stats from './stats.js';
 
-export const allCommands: CommandDef[] = [info, lsNodes, dumpState, dumpEntries, lsSnapshots, importSnapshot, removeNode, compact, restoreBackup, check];
+export const allCommands: CommandDef[] = [info, lsNodes, dumpState, dumpEntries, lsSnapshots, importSnapshot, removeNode, compact, restoreBackup, check, stats];

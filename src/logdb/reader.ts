@@ -52,6 +52,7 @@ export class LogDBReader {
   readonly partitioner: Partitioner;
   readonly batchSize: bigint;
   private modeInfo: Promise<EntryModeInfo> | undefined;
+  private readonly shardModes = new Map<number, EntryMode>();
 
   constructor(
     readonly layout: Layout,
@@ -101,6 +102,25 @@ export class LogDBReader {
 
   async entryStore(): Promise<EntryStore> {
     const { mode } = await this.entryMode();
+    return mode === 'batched' ? batchedEntries(this.batchSize) : plainEntries;
+  }
+
+  /**
+   * The entry format of one cluster's shard, looking only at that shard: a node's entries all live there, and
+   * a command reading one node should not open every shard. Only a shard without any entry record falls back
+   * to the LogDB-wide answer. (A LogDB mixing both formats across shards is one Dragonboat refuses to start;
+   * `info` and `check` report it.)
+   */
+  async entryStoreFor(clusterId: bigint): Promise<EntryStore> {
+    const shard = this.shardOf(clusterId);
+    let mode = this.shardModes.get(shard);
+    if (!mode) {
+      const store = await this.shards.store(shard);
+      if (await this.hasAny(store, allBatchedEntriesRange(), shard)) mode = 'batched';
+      else if (await this.hasAny(store, allPlainEntriesRange(), shard)) mode = 'plain';
+      else mode = (await this.entryMode()).mode;
+      this.shardModes.set(shard, mode);
+    }
     return mode === 'batched' ? batchedEntries(this.batchSize) : plainEntries;
   }
 
@@ -180,7 +200,7 @@ export class LogDBReader {
 
   /** The first stored entry index in [low, high] (inclusive), if any. */
   async firstStoredIndex(c: bigint, n: bigint, low: bigint, high: bigint): Promise<bigint | undefined> {
-    const entries = await this.entryStore();
+    const entries = await this.entryStoreFor(c);
     const store = await this.storeFor(c);
     const end = high === MAX_UINT64 ? high : high + 1n;
     for await (const chunk of this.guard(entries.scan(store, c, n, low, end), c)) return chunk[0].index;
@@ -212,7 +232,7 @@ export class LogDBReader {
 
   /** Every stored entry with index in [low, high), gaps and all (for `dump-entries --all` and `check`). */
   async *storedEntries(c: bigint, n: bigint, low: bigint, high: bigint): AsyncIterable<Entry[]> {
-    const entries = await this.entryStore();
+    const entries = await this.entryStoreFor(c);
     const store = await this.storeFor(c);
     yield* this.guard(entries.scan(store, c, n, low, high), c);
   }

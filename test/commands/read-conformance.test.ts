@@ -9,7 +9,7 @@ import { copyFixture, fixtureDir, readJson } from '../helpers/fixtures.js';
 import { assertReadCommandsAgree } from '../helpers/expected.js';
 
 const LEVELDB = ['basic', 'batched', 'snapshots', 'removed', 'imported', 'overwrite', 'overwrite-batched', 'large'];
-const PEBBLE = [...LEVELDB, 'lsm', 'waldir'];
+const PEBBLE = [...LEVELDB, 'lsm', 'lsm-large', 'waldir'];
 const OPS = ['before-plain', 'before-batched', 'import/after', 'remove-plain/after', 'remove-batched/after', 'compact-plain/after', 'compact-batched/after'];
 
 const cases: { name: string; expected: string; nodehost: string; wal?: string }[] = [];

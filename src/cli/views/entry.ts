@@ -5,6 +5,8 @@
  * `decoded` says what the entry means, where that takes decoding (spec §6):
  *   {"kind":"configChange","configChange":{…}}       ConfigChangeEntry
  *   {"kind":"encoded","version":0,"compression":"snappy","hasSession":false,"payloadLength":N,"payload":"…"}
+ *        `payload` is the decompressed payload for Snappy entries; for uncompressed ones it is null, the payload
+ *        being `cmd` after its 1-byte header (so a dump does not carry every payload twice)
  *   {"kind":"registerSession"} / {"kind":"unregisterSession"}   session markers (empty cmd, series 2^64−2 / −1)
  *   {"kind":"noOp"}                                    the new leader's empty entry (no key, no client)
  *   {"kind":"emptyProposal"}                           an empty proposal (it has a request key)
@@ -51,7 +53,7 @@ export function decodeEntryMeaning(e: Entry): DecodedEntry | null {
           compression: d.compression,
           hasSession: d.hasSession,
           payloadLength: d.payload.length,
-          payload: d.payload.toString('base64'),
+          payload: d.compression === 'none' ? null : d.payload.toString('base64'),
         };
       }
       case METADATA:
@@ -69,13 +71,28 @@ export function decodeEntryMeaning(e: Entry): DecodedEntry | null {
   }
 }
 
+/** `decoded` as JSON text; the common EncodedEntry case is written out directly (the hot path of a dump). */
+function decodedJson(e: Entry): string {
+  if (e.type === ENCODED) {
+    let d;
+    try {
+      d = decodeEncodedEntryCmd(e.cmd);
+    } catch (err) {
+      return JSON.stringify({ kind: 'invalid', error: (err as Error).message });
+    }
+    const payload = d.compression === 'none' ? 'null' : `"${d.payload.toString('base64')}"`;
+    return `{"kind":"encoded","version":${d.version},"compression":"${d.compression}","hasSession":${d.hasSession},"payloadLength":${d.payload.length},"payload":${payload}}`;
+  }
+  const decoded = decodeEntryMeaning(e);
+  return decoded === null ? 'null' : JSON.stringify(decoded);
+}
+
 /** One entry as a JSON object string (no trailing newline). */
 export function entryJson(e: Entry): string {
-  const decoded = decodeEntryMeaning(e);
   return (
     `{"index":"${e.index}","term":"${e.term}","type":"${entryTypeName(e.type)}","key":"${e.key}",` +
     `"clientId":"${e.clientId}","seriesId":"${e.seriesId}","respondedTo":"${e.respondedTo}",` +
-    `"cmd":"${e.cmd.toString('base64')}","decoded":${decoded === null ? 'null' : JSON.stringify(decoded)}}`
+    `"cmd":"${e.cmd.toString('base64')}","decoded":${decodedJson(e)}}`
   );
 }
 

@@ -69,15 +69,19 @@ class LevelDBStore implements KVStore {
       fillCache: false,
       highWaterMarkBytes: ITERATOR_HIGH_WATER_MARK_BYTES,
     });
+    // the next chunk is requested before this one is handed out, so LevelDB reads while the caller decodes
+    let next = it.nextv(CHUNK_PAIRS);
     try {
       for (;;) {
-        const entries = await it.nextv(CHUNK_PAIRS);
+        const entries = await next;
         if (entries.length === 0) return;
+        next = it.nextv(CHUNK_PAIRS);
         const chunk: KVPair[] = new Array(entries.length);
         for (let i = 0; i < entries.length; i++) chunk[i] = { key: entries[i][0], value: entries[i][1] };
         yield chunk;
       }
     } finally {
+      await next.catch(() => undefined);
       await it.close();
     }
   }

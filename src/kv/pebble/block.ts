@@ -156,13 +156,13 @@ export interface DataBlock {
 /** Decodes a block keyed by internal keys (data and range-deletion blocks). */
 export function decodeDataBlock(block: Buffer): DataBlock {
   const end = entriesEnd(block);
-  // An entry takes at least 3 + 8 bytes, which bounds the entry count.
-  const capacity = Math.floor(end / 11) + 1;
+  // A guess at the entry count (prefix compression makes entries as small as 4 bytes); the arrays grow if needed.
+  let capacity = (end >> 5) + 16;
   const userKeys: Buffer[] = [];
-  const seqs = new Float64Array(capacity);
-  const kinds = new Uint8Array(capacity);
-  const valueStarts = new Int32Array(capacity);
-  const valueEnds = new Int32Array(capacity);
+  let seqs = new Float64Array(capacity);
+  let kinds = new Uint8Array(capacity);
+  let valueStarts = new Int32Array(capacity);
+  let valueEnds = new Int32Array(capacity);
   let scratch = new Uint8Array(64);
   let prevLength = 0;
   let n = 0;
@@ -179,12 +179,14 @@ export function decodeDataBlock(block: Buffer): DataBlock {
     if (shared > prevLength) throw new DecodeError('entry shares more bytes than the previous key has', entryStart);
     if (valueEnd > end) throw new DecodeError('entry runs past the end of the block', entryStart);
     if (keyLength < TRAILER_LENGTH) throw new DecodeError('internal key shorter than its trailer', entryStart);
-    if (n === capacity) throw new DecodeError('too many entries', entryStart);
-    if (keyLength > scratch.length) {
-      const bigger = new Uint8Array(keyLength * 2);
-      bigger.set(scratch.subarray(0, shared));
-      scratch = bigger;
+    if (n === capacity) {
+      capacity *= 2;
+      seqs = grow(seqs, new Float64Array(capacity));
+      kinds = grow(kinds, new Uint8Array(capacity));
+      valueStarts = grow(valueStarts, new Int32Array(capacity));
+      valueEnds = grow(valueEnds, new Int32Array(capacity));
     }
+    if (keyLength > scratch.length) scratch = grow(scratch.subarray(0, shared), new Uint8Array(keyLength * 2));
     for (let i = 0; i < unshared; i++) scratch[shared + i] = block[p + i]!;
     const userLength = keyLength - TRAILER_LENGTH;
     let userKey: Buffer;
@@ -204,6 +206,11 @@ export function decodeDataBlock(block: Buffer): DataBlock {
     p = valueEnd;
   }
   return { count: n, userKeys, seqs, kinds, block, valueStarts, valueEnds };
+}
+
+function grow<T extends Float64Array | Uint8Array | Int32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }
 
 /** A decoded index block: the separator user keys and the handles they point at. */

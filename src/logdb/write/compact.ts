@@ -25,7 +25,7 @@ export async function planCompactNode(reader: LogDBReader, c: bigint, n: bigint,
     if (!force) throw new LogdbError('refused', why, 'compact to at most the newest snapshot index, or pass --force if you are sure');
     notes.push(`forced: ${why}`);
   }
-  const entries = await reader.entryStore();
+  const entries = await reader.entryStoreFor(c);
   const range = entries.removeRange(c, n, index);
   const store = await reader.storeFor(c);
   const count = range ? await countKeys(store, range.start, range.end) : 0;

@@ -67,6 +67,17 @@ test('data blocks: shared prefixes, restarts and trailers decode to user key, se
   assert.ok(sentinel.seqs[0]! > Number.MAX_SAFE_INTEGER);
 });
 
+test('a block of minimal 4-byte entries (keys differing in their last byte, empty values) decodes completely', () => {
+  // versions of one key whose sequence numbers differ only in the top byte of the trailer
+  const entries: [Buffer, Buffer][] = Array.from({ length: 250 }, (_, i) => [internalKey('k', BigInt(250 - i) << 48n, 0), Buffer.alloc(0)]);
+  const encoded = buildBlock(entries, 1000);
+  assert.equal(encoded.length, 9 + 3 + 249 * 4 + 8);
+  const block = decodeDataBlock(encoded);
+  assert.equal(block.count, 250);
+  assert.equal(block.seqs[249], 2 ** 48);
+  assert.ok(block.userKeys.every((k) => k.toString() === 'k'));
+});
+
 test('malformed blocks are DecodeErrors', () => {
   const good = buildBlock([[internalKey('key', 1, 1), Buffer.from('value')]], 1);
   assert.throws(() => decodeDataBlock(good.subarray(0, 3)), DecodeError);
