@@ -1,29 +1,59 @@
 /**
  * Progress for long work, on stderr and only on a terminal: one line rewritten in place, at most ten times a
- * second. Scripts and pipes see nothing.
+ * second, nothing at all for the first tenth of a second (quick runs stay quiet). Scripts and pipes see nothing.
  */
-export interface Progress {
+import { noProgress, type Progress } from '../logdb/progress.js';
+
+const REDRAW_EVERY_MS = 100;
+
+/** A line that redraws itself at most every REDRAW_EVERY_MS; undefined when `stream` is not a terminal. */
+function liveLine(stream: NodeJS.WriteStream): { draw(text: string): void; clear(): void } | undefined {
+  if (!stream.isTTY) return undefined;
+  let last = Date.now();
+  let drawn = false;
+  return {
+    draw(text) {
+      const now = Date.now();
+      if (now - last < REDRAW_EVERY_MS) return;
+      last = now;
+      drawn = true;
+      stream.write(`\r\x1b[K${text}`);
+    },
+    clear() {
+      if (drawn) stream.write('\r\x1b[K');
+      drawn = false;
+    },
+  };
+}
+
+/** A counter of records read during a pass over the shards (check, stats). */
+export function terminalProgress(label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
+  const line = liveLine(stream);
+  if (!line) return noProgress;
+  let total = 0;
+  return {
+    advance(records, where) {
+      total += records;
+      line.draw(`${label}: ${where}, ${total.toLocaleString('en-US')} records read`);
+    },
+    done: () => line.clear(),
+  };
+}
+
+export interface Counter {
   update(done: number, total?: number): void;
   finish(): void;
 }
 
-const SILENT: Progress = { update: () => undefined, finish: () => undefined };
-
-export function progress(label: string, unit = ''): Progress {
-  if (!process.stderr.isTTY) return SILENT;
-  let last = 0;
-  let shown = false;
+/** A counter of work done out of a known total (bytes copied, …). */
+export function progress(label: string, unit = '', stream: NodeJS.WriteStream = process.stderr): Counter {
+  const line = liveLine(stream);
+  if (!line) return { update: () => undefined, finish: () => undefined };
   return {
     update(done, total) {
-      const now = Date.now();
-      if (now - last < 100) return;
-      last = now;
-      shown = true;
       const pct = total ? ` (${Math.floor((done / total) * 100)}%)` : '';
-      process.stderr.write(`\r${label}: ${done.toLocaleString('en-US')}${total ? ` of ${total.toLocaleString('en-US')}` : ''}${unit}${pct}\x1b[K`);
+      line.draw(`${label}: ${done.toLocaleString('en-US')}${total ? ` of ${total.toLocaleString('en-US')}` : ''}${unit}${pct}`);
     },
-    finish() {
-      if (shown) process.stderr.write('\r\x1b[K');
-    },
+    finish: () => line.clear(),
   };
 }

@@ -1,15 +1,17 @@
 /**
  * The one path every write command takes, so the safety rules are written once:
  *   1. find the LogDB; refuse backends we cannot write;
- *   2. take the NodeHost lock and check the shard locks (refuse while Dragonboat runs) — even for --dry-run;
+ *   2. take the NodeHost lock and check the shard locks (refuse while Dragonboat runs) — even for --dry-run —
+ *      then the shards' own preconditions (Pebble: verified format, no torn WAL; src/kv/pebble/writer-inspect.ts);
  *   3. plan from a private checkpoint (nothing touched yet) and show the plan; --dry-run stops here;
  *   4. confirm (a terminal, or --yes);
- *   5. back up what will change (unless --no-backup);
+ *   5. back up what will change (unless --no-backup): the shard dirs, their WAL dirs, the snapshot dirs;
  *   6. open the shards in place, re-plan, and refuse if the plan changed;
  *   7. file work that must precede the batch, the one synced batch per shard, then the file work after it.
  */
 import { LogdbError } from '../errors.js';
 import { createBackup, defaultBackupRoot } from '../logdb/backup.js';
+import { checkStoreWritable } from '../kv/open.js';
 import { discoverLayout, type Layout } from '../logdb/layout.js';
 import { lockForWrite } from '../logdb/locks.js';
 import { LogDBReader } from '../logdb/reader.js';
@@ -47,8 +49,20 @@ export function requireWritableLayout(layout: Layout, shards: number[]): void {
   for (const index of shards) {
     const shard = layout.shards.find((s) => s.index === index);
     if (!shard) throw new LogdbError('notLogdb', `shard logdb-${index} is missing from ${layout.deploymentDir}`);
-    if (shard.backend !== 'leveldb') {
-      throw new LogdbError('unsupported', `logdb-${index} is a ${shard.backend === 'rocksdb' ? 'RocksDB' : 'Pebble'} store; logdb cannot write ${shard.backend} stores yet (reads work)`, 'nothing was changed');
+    if (shard.backend === 'rocksdb') {
+      throw new LogdbError('unsupported', `logdb-${index} is a RocksDB store; logdb cannot write RocksDB stores (reads work)`, 'nothing was changed');
+    }
+  }
+}
+
+/** The shards' own preconditions for a write, checked under the locks, before anything is planned or changed. */
+function requireWritableShards(layout: Layout, shards: number[]): void {
+  for (const index of shards) {
+    const shard = layout.shards.find((s) => s.index === index)!;
+    try {
+      checkStoreWritable(shard.dir, { backend: shard.backend, walDir: shard.walDir });
+    } catch (err) {
+      throw translateStoreError(err, shard);
     }
   }
 }
@@ -61,6 +75,7 @@ export async function runWrite<P extends WritePlan>(ctx: RunContext, spec: Write
   const locks = await lockForWrite(layout, shards);
   let writer: LogDBReader | undefined;
   try {
+    requireWritableShards(layout, shards);
     let plan: P;
     let extra: Record<string, unknown> | void = undefined;
     try {
@@ -78,7 +93,11 @@ export async function runWrite<P extends WritePlan>(ctx: RunContext, spec: Write
 
     let backup: string | null = null;
     if (ctx.opts.backup !== false) {
-      const dirs = [...new Set([...plan.shards.map((s) => layout.shards.find((l) => l.index === s.shard)!.dir), ...(spec.backupDirs?.(plan) ?? [])])];
+      const shardDirs = plan.shards.flatMap((s) => {
+        const l = layout.shards.find((l) => l.index === s.shard)!;
+        return l.walDir !== l.dir ? [l.dir, l.walDir] : [l.dir];
+      });
+      const dirs = [...new Set([...shardDirs, ...(spec.backupDirs?.(plan) ?? [])])];
       const p = progress('backing up');
       p.update(0);
       backup = createBackup(ctx.opts.backupDir ?? defaultBackupRoot(layout.nodeHostDir!), plan.command, layout.nodeHostDir, dirs);

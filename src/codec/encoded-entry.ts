@@ -40,9 +40,9 @@ export function decodeEncodedEntryCmd(cmd: Buffer): DecodedEncodedEntryCmd {
   if (cmd.length === 0) throw new CodecError('codec/encoded-entry: empty cmd (an EncodedEntry always has a header byte)');
   const headerByte = cmd[0]!;
   const { version, compressionCode, hasSession } = parseEncodedEntryHeader(headerByte);
-  const hex = `0x${headerByte.toString(16).padStart(2, '0')}`;
-  if (version !== 0) throw new CodecError(`codec/encoded-entry: unknown cmd encoding version ${version} (header ${hex})`);
-  if (hasSession) throw new CodecError(`codec/encoded-entry: v0 cmd has the session flag set (header ${hex})`);
+  const hex = () => `0x${headerByte.toString(16).padStart(2, '0')}`;
+  if (version !== 0) throw new CodecError(`codec/encoded-entry: unknown cmd encoding version ${version} (header ${hex()})`);
+  if (hasSession) throw new CodecError(`codec/encoded-entry: v0 cmd has the session flag set (header ${hex()})`);
   if (compressionCode === 0) {
     return { headerByte, version, compression: 'none', hasSession, payload: cmd.subarray(1) };
   }
@@ -53,7 +53,7 @@ export function decodeEncodedEntryCmd(cmd: Buffer): DecodedEncodedEntryCmd {
     const payload = snappyDecompressBlock(block);
     return { headerByte, version, compression: 'snappy', hasSession, payload };
   }
-  throw new CodecError(`codec/encoded-entry: unknown compression type ${compressionCode} (header ${hex})`);
+  throw new CodecError(`codec/encoded-entry: unknown compression type ${compressionCode} (header ${hex()})`);
 }
 
 /**

@@ -11,7 +11,7 @@ import { withReader } from '../cli/open-reader.js';
 import { out } from '../cli/stdout.js';
 import { LogdbError, notFound, usageError } from '../errors.js';
 import type { Finding, Severity } from '../logdb/check/finding.js';
-import { terminalProgress } from '../logdb/check/progress.js';
+import { terminalProgress } from '../cli/progress.js';
 import { checkLogDB, type CheckReport } from '../logdb/check/run-check.js';
 
 export default defineCommand({

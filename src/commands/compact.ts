@@ -2,6 +2,10 @@
  * logdb compact DIR [--cluster C --node N --to INDEX] — with a node, Dragonboat's RemoveEntriesTo +
  * CompactEntriesTo: drop the node's entries below INDEX and compact that key range. Without one, compact every
  * shard fully. Prints the disk size before and after.
+ *
+ * Pebble: the entries are dropped by a range tombstone written as a new WAL file; logdb does not rewrite Pebble
+ * tables, so the space comes back when Pebble next compacts, after the NodeHost next runs (the result says so).
+ * A full compaction changes no record, so on Pebble there is nothing logdb could do: it is refused (exit 8).
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,8 +13,9 @@ import { parseId, parseOptionalIndex } from '../cli/args.js';
 import { defineCommand } from '../cli/command.js';
 import { NODE_OPTIONS, requireNode } from '../cli/node-args.js';
 import { runWrite } from '../cli/write-runner.js';
-import { usageError } from '../errors.js';
-import type { Layout } from '../logdb/layout.js';
+import { LogdbError, usageError } from '../errors.js';
+import { PEBBLE_COMPACTION_DEFERRED } from '../kv/pebble/writer-store.js';
+import { discoverLayout, type Layout } from '../logdb/layout.js';
 import { planCompactNode, type CompactNodePlan } from '../logdb/write/compact.js';
 import type { WritePlan } from '../logdb/write/plan.js';
 
@@ -63,13 +68,15 @@ export default defineCommand({
       async afterBatch(plan, writer) {
         const shards = plan.shards.map((s) => s.shard);
         if (plan.compactRange) await (await writer.shards.store(shards[0])).compact(plan.compactRange);
-        return { sizeAfter: shardSizes(writer.layout, shards) };
+        const pebble = writer.shards.location(shards[0]).backend === 'pebble';
+        return { sizeAfter: shardSizes(writer.layout, shards), ...(pebble ? { spaceReclaimed: PEBBLE_COMPACTION_DEFERRED } : {}) };
       },
     });
   },
 });
 
 async function compactAll(ctx: Parameters<typeof runWrite>[0]): Promise<void> {
+  refuseFullPebbleCompaction(discoverLayout(ctx.args[0], { walDir: ctx.opts.walDir }));
   await runWrite<WritePlan>(ctx, {
     shards: (reader) => reader.layout.shards.map((s) => s.index),
     async plan(reader) {
@@ -91,4 +98,16 @@ async function compactAll(ctx: Parameters<typeof runWrite>[0]): Promise<void> {
       return { sizeAfter: shardSizes(writer.layout, shards) };
     },
   });
+}
+
+/** A full compaction writes no record; on Pebble, where logdb only adds WALs, it cannot do anything. */
+function refuseFullPebbleCompaction(layout: Layout): void {
+  const pebble = layout.shards.filter((s) => s.backend === 'pebble');
+  if (pebble.length) {
+    throw new LogdbError(
+      'unsupported',
+      `compacting every shard is not possible on Pebble (logdb-${pebble[0].index}${pebble.length > 1 ? ` and ${pebble.length - 1} more` : ''}): logdb changes a Pebble shard only by adding a WAL, and a full compaction changes no record. ${PEBBLE_COMPACTION_DEFERRED}`,
+      'to drop a node\'s old entries use compact --cluster C --node N --to INDEX; nothing was changed',
+    );
+  }
 }

@@ -9,7 +9,7 @@ import { stringifyJson } from '../cli/json.js';
 import { withReader } from '../cli/open-reader.js';
 import { out } from '../cli/stdout.js';
 import { renderTable } from '../cli/table.js';
-import { terminalProgress } from '../logdb/check/progress.js';
+import { terminalProgress } from '../cli/progress.js';
 import { collectStats, type NodeReport, type StatsReport } from '../logdb/stats/run-stats.js';
 
 export default defineCommand({

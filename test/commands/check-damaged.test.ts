@@ -2,19 +2,21 @@
  * `logdb check` names what is broken. Each case damages a private copy of a healthy LevelDB NodeHost dir
  * (ops/before-plain or before-batched, which check passes — check-healthy.test.ts) in one way, then runs
  * `check --output json` as a user would: exit 9, ok false, and a finding with the problem's code that names
- * the node (cluster and node ID as strings) — and no error about anything that was not damaged.
+ * the node (cluster and node ID as strings; null for the LogDB as a whole) — and no error about anything that
+ * was not damaged. A warning alone leaves the exit code at 0.
  *
  * The nodes used: 118/1 (logdb-6, entries 1-62, no snapshot) for the log and its records; 102/3 (logdb-6,
  * snapshots 122 and 254) for the snapshot files.
  */
 import assert from 'node:assert/strict';
-import { rmSync, truncateSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { decodeEntry, encodeEntry } from '../../src/codec/colfer.js';
 import { decodeEntryBatch, encodeEntryBatch } from '../../src/codec/entry-batch.js';
 import { entryBatchKey, entryKey, stateKey } from '../../src/codec/keys.js';
-import { decodeState, encodeState } from '../../src/codec/messages.js';
+import { decodeFlagFile, encodeFlagFile } from '../../src/codec/flag-file.js';
+import { decodeRaftDataStatus, decodeState, encodeRaftDataStatus, encodeState } from '../../src/codec/messages.js';
 import { runCli } from '../helpers/cli.js';
 import { copyToTemp, fixtureDir } from '../helpers/fixtures.js';
 import { GARBAGE, moveNode, withShard, writeShard } from '../logdb/check/damage.js';
@@ -25,8 +27,9 @@ const SNAPSHOT_254 = 'fixturehost/00000000000000000001/snapshot-part-102/snapsho
 
 interface Expected {
   code: string;
-  clusterId: string;
-  nodeId: string;
+  /** null for a finding about the whole LogDB */
+  clusterId: string | null;
+  nodeId: string | null;
   index?: string;
   key?: Buffer;
 }
@@ -161,7 +164,70 @@ const CASES: Case[] = [
     errorCodes: ['snapshot-file-size', 'snapshot-file-corrupt', 'snapshot-checksum', 'snapshot-block-crc'],
     args: ['--deep'],
   },
+  {
+    name: "a byte of the newest snapshot's payload flipped, its block CRC left as it was (--deep; Dragonboat's import misses it)",
+    fixture: PLAIN,
+    async damage(dir) {
+      const file = join(dir, SNAPSHOT_254);
+      const bytes = readFileSync(file);
+      bytes[2048] ^= 0xff;
+      writeFileSync(file, bytes);
+    },
+    expect: { code: 'snapshot-block-crc', clusterId: '102', nodeId: '3', index: '254' },
+    errorCodes: ['snapshot-block-crc'],
+    args: ['--deep'],
+  },
+  {
+    name: 'dragonboat.ds says the entries are batched (210), but they are plain',
+    fixture: PLAIN,
+    async damage(dir) {
+      const file = join(dir, 'dragonboat.ds');
+      const ds = decodeRaftDataStatus(decodeFlagFile(readFileSync(file)));
+      writeFileSync(file, encodeFlagFile(encodeRaftDataStatus({ ...ds, binVer: 210 })));
+    },
+    expect: { code: 'ds-mismatch', clusterId: null, nodeId: null },
+    errorCodes: ['ds-mismatch'],
+  },
+  {
+    name: 'a DELETED.dragonboat marker beside a node that still has its records',
+    fixture: PLAIN,
+    async damage(dir) {
+      const nodeDir = join(dir, 'fixturehost/00000000000000000001/snapshot-part-118/snapshot-118-1');
+      mkdirSync(nodeDir, { recursive: true });
+      const empty = { address: '', binVer: 0, hardHash: 0n, logdbType: '', hostname: '', deploymentId: 0n, stepWorkerCount: 0n, logdbShardCount: 0n, maxSessionCount: 0n, entryBatchSize: 0n, addressByNodeHostId: null };
+      writeFileSync(join(nodeDir, 'DELETED.dragonboat'), encodeFlagFile(encodeRaftDataStatus(empty)));
+    },
+    expect: { code: 'deleted-marker', clusterId: '118', nodeId: '1' },
+    errorCodes: ['deleted-marker'],
+  },
+  {
+    name: 'a table file of logdb-6 with 100 bytes of its data blocks flipped',
+    fixture: PLAIN,
+    async damage(dir) {
+      const shardDir = join(dir, 'fixturehost/00000000000000000001/logdb-6');
+      const table = join(shardDir, readdirSync(shardDir).find((n) => n.endsWith('.ldb'))!);
+      const bytes = readFileSync(table);
+      for (let i = 2000; i < 2100; i++) bytes[i] ^= 0xff;
+      writeFileSync(table, bytes);
+    },
+    expect: { code: 'shard-unreadable', clusterId: null, nodeId: null },
+    errorCodes: ['shard-unreadable'],
+  },
 ];
+
+test('warnings alone do not fail the check: a .generating dir left by an interrupted snapshot', { skip: !fixtureDir(PLAIN) && `fixture ${PLAIN} missing` }, async () => {
+  const { dir, cleanup } = copyToTemp(fixtureDir(PLAIN)!, 'check-warning');
+  try {
+    mkdirSync(join(dir, 'fixturehost/00000000000000000001/snapshot-part-102/snapshot-102-3/snapshot-0000000000000130-3.generating'));
+    const r = await runCli(['check', dir, '--output', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.ok, true);
+    assert.ok(report.findings.some((f: any) => f.code === 'orphan-temp-dir' && f.severity === 'warning' && f.clusterId === '102' && f.nodeId === '3'));
+  } finally {
+    cleanup();
+  }
+});
 
 for (const c of CASES) {
   test(`check names it: ${c.name}`, { skip: !fixtureDir(c.fixture) && `fixture ${c.fixture} missing` }, async () => {

@@ -38,7 +38,7 @@ export async function openLevelDBStore(shardDir: string, options: LevelDBOpenOpt
     checkpoint?.remove();
     throw translateOpenError(err, shardDir);
   }
-  return new LevelDBStore(db, checkpoint);
+  return new LevelDBStore(db, checkpoint, shardDir);
 }
 
 function translateOpenError(err: unknown, shardDir: string): Error {
@@ -48,17 +48,32 @@ function translateOpenError(err: unknown, shardDir: string): Error {
   return new KVCorruptionError(`leveldb: cannot open ${shardDir}: ${text.split('\n')[0]}`, shardDir);
 }
 
+/** LevelDB reports damaged tables and logs met while reading as errors with code LEVEL_CORRUPTION. */
+function translateReadError(err: unknown, dir: string): unknown {
+  const e = err as { code?: string; cause?: Error; message?: string };
+  if (e?.code === 'LEVEL_CORRUPTION' || /corrupt/i.test(String(e?.cause?.message ?? ''))) {
+    return new KVCorruptionError(`leveldb: corrupt data in ${dir}: ${String(e.cause?.message ?? e.message).split('\n')[0]}`, dir);
+  }
+  return err;
+}
+
 class LevelDBStore implements KVStore {
   readonly backend = 'leveldb' as const;
 
   constructor(
     private readonly db: DB,
     private readonly checkpoint: Checkpoint | undefined,
+    /** the operator's shard dir, for messages */
+    private readonly dir: string,
   ) {}
 
   async get(key: Buffer): Promise<Buffer | undefined> {
-    const value = await this.db.get(key, { fillCache: false });
-    return value ?? undefined;
+    try {
+      const value = await this.db.get(key, { fillCache: false });
+      return value ?? undefined;
+    } catch (err) {
+      throw translateReadError(err, this.dir);
+    }
   }
 
   async *iterate(range: KeyRange): AsyncIterable<KVPair[]> {
@@ -73,7 +88,9 @@ class LevelDBStore implements KVStore {
     let next = it.nextv(CHUNK_PAIRS);
     try {
       for (;;) {
-        const entries = await next;
+        const entries = await next.catch((err) => {
+          throw translateReadError(err, this.dir);
+        });
         if (entries.length === 0) return;
         next = it.nextv(CHUNK_PAIRS);
         const chunk: KVPair[] = new Array(entries.length);

@@ -3,7 +3,7 @@ import type { EntryMode } from '../entry-store.js';
 import type { LogDBReader } from '../reader.js';
 import type { FindingSink } from './finding.js';
 import type { Hints } from './hints.js';
-import type { Progress } from './progress.js';
+import type { Progress } from '../progress.js';
 
 export interface CheckContext {
   reader: LogDBReader;

@@ -40,8 +40,10 @@ export interface LogSummary {
 }
 
 export class LogChecker {
-  private readonly s: bigint;
-  private readonly m: bigint | null;
+  /** S: the newest snapshot index (0 without a snapshot) */
+  private readonly snapshotIndex: bigint;
+  /** M: the max index record, null when missing or undecodable */
+  private readonly maxIndex: bigint | null;
   private readonly snapshotTerm: bigint | null;
   private last: bigint | null = null;
   private lastTerm: bigint | null = null;
@@ -66,9 +68,9 @@ export class LogChecker {
     private readonly ctx: CheckContext,
     private readonly node: NodeRecords,
   ) {
-    this.s = newestSnapshotIndex(node);
-    this.m = node.maxIndex;
-    this.snapshotTerm = node.snapshots.get(this.s)?.term ?? null;
+    this.snapshotIndex = newestSnapshotIndex(node);
+    this.maxIndex = node.maxIndex;
+    this.snapshotTerm = node.snapshots.get(this.snapshotIndex)?.term ?? null;
   }
 
   private get c() {
@@ -79,7 +81,7 @@ export class LogChecker {
   }
 
   private inLog(index: bigint): boolean {
-    return this.m !== null && index >= this.s && index <= this.m;
+    return this.maxIndex !== null && index >= this.snapshotIndex && index <= this.maxIndex;
   }
 
   private severityAt(index: bigint): Severity {
@@ -126,7 +128,7 @@ export class LogChecker {
     try {
       entries = decodeEntryBatch(value);
     } catch (err) {
-      const touchesLog = this.m !== null && lastOfBatch >= this.s && firstOfBatch <= this.m;
+      const touchesLog = this.maxIndex !== null && lastOfBatch >= this.snapshotIndex && firstOfBatch <= this.maxIndex;
       this.undecodable(key, batchId, touchesLog ? 'error' : 'warning', `entry batch ${batchId} (indexes ${firstOfBatch}-${lastOfBatch})`, (err as Error).message, value.length);
       this.resync = true;
       return;
@@ -168,15 +170,15 @@ export class LogChecker {
     const sum = this.summary;
     if (sum.lowestStored === null || i < sum.lowestStored) sum.lowestStored = i;
     if (sum.highestStored === null || i > sum.highestStored) sum.highestStored = i;
-    if (this.m === null) {
+    if (this.maxIndex === null) {
       sum.unread++;
       return;
     }
-    if (i < this.s) {
+    if (i < this.snapshotIndex) {
       sum.belowSnapshot++;
       return;
     }
-    if (i > this.m) {
+    if (i > this.maxIndex) {
       sum.aboveMax++;
       if (this.staleLow === null || i < this.staleLow) this.staleLow = i;
       if (this.staleHigh === null || i > this.staleHigh) this.staleHigh = i;
@@ -199,11 +201,11 @@ export class LogChecker {
     if (this.resync) {
       this.resync = false;
     } else if (this.last === null) {
-      if (i > this.s + 1n) {
-        const snapshot = this.s === 0n ? 'there is no snapshot' : `the newest snapshot is at ${this.s}`;
-        this.gap(this.s + 1n, i - 1n, key, `the log starts at ${i} and ${snapshot}`, 'Dragonboat cannot load this log (its log reader panics: "missing log entry")');
+      if (i > this.snapshotIndex + 1n) {
+        const snapshot = this.snapshotIndex === 0n ? 'there is no snapshot' : `the newest snapshot is at ${this.snapshotIndex}`;
+        this.gap(this.snapshotIndex + 1n, i - 1n, key, `the log starts at ${i} and ${snapshot}`, 'Dragonboat cannot load this log (its log reader panics: "missing log entry")');
       }
-      if (i > this.s && this.snapshotTerm !== null && e.term < this.snapshotTerm) this.termDecreases(i, e.term, this.snapshotTerm, `the snapshot at ${this.s}`, key);
+      if (i > this.snapshotIndex && this.snapshotTerm !== null && e.term < this.snapshotTerm) this.termDecreases(i, e.term, this.snapshotTerm, `the snapshot at ${this.snapshotIndex}`, key);
     } else if (i <= this.last) {
       this.ctx.sink.add({
         code: 'entry-index-mismatch',
@@ -267,9 +269,9 @@ export class LogChecker {
   /** Judges the end of the log and returns the summary. */
   finish(): LogSummary {
     const sum = this.summary;
-    const m = this.m;
+    const m = this.maxIndex;
     if (m !== null) {
-      if (sum.lastIndex === null && m > this.s && !this.resync) {
+      if (sum.lastIndex === null && m > this.snapshotIndex && !this.resync) {
         this.ctx.sink.add({
           code: 'entries-missing',
           severity: 'error',
@@ -277,7 +279,7 @@ export class LogChecker {
           clusterId: this.c,
           nodeId: this.n,
           index: m,
-          message: `cluster ${this.c} node ${this.n}: the max index is ${m} but no entry is stored between the snapshot index ${this.s} and ${m}; Dragonboat panics reading this node's raft state`,
+          message: `cluster ${this.c} node ${this.n}: the max index is ${m} but no entry is stored between the snapshot index ${this.snapshotIndex} and ${m}; Dragonboat panics reading this node's raft state`,
           hint: `${this.ctx.hints.dumpEntries(this.c, this.n)}; then ${this.ctx.hints.rebuildReplica(this.c, this.n)}`,
         });
       } else if (sum.lastIndex !== null && sum.lastIndex < m && !this.resync) {

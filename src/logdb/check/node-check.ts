@@ -66,7 +66,7 @@ export function checkNode(ctx: CheckContext, node: NodeRecords, input: NodeCheck
     return;
   }
 
-  const hasLog = node.hasMaxIndex || (log?.entries ?? 0) > 0 || storedEntries;
+  const hasLog = node.hasMaxIndex || storedEntries;
   if (!node.hasState && (hasLog || node.snapshotIndexes.length > 0)) {
     ctx.sink.add({
       code: 'state-missing',

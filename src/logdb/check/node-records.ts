@@ -21,8 +21,6 @@ export interface NodeRecords {
   snapshotIndexes: bigint[];
   /** the snapshot records that decode, by key index */
   snapshots: Map<bigint, Snapshot>;
-  /** node-info (04 04) records: never written by v3 */
-  nodeInfoRecords: number;
   /** the entry records of the LogDB's mode, summarised by the entry sweep; null when there are none */
   log: LogSummary | null;
   /** entry records of the other mode (plain in a batched LogDB or the reverse) */
@@ -58,7 +56,6 @@ export class NodeTable {
         maxIndex: null,
         snapshotIndexes: [],
         snapshots: new Map(),
-        nodeInfoRecords: 0,
         log: null,
         foreignEntryRecords: 0,
       };

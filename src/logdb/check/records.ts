@@ -56,6 +56,19 @@ export function readRecords(ctx: CheckContext, shard: number, chunk: KVPair[], n
     if (!k) continue;
     // Dragonboat treats a zero-length value as missing (§8)
     if (value.length === 0) continue;
+    if (k.kind === KeyKind.NodeInfo) {
+      ctx.sink.add({
+        code: 'unknown-key',
+        severity: 'info',
+        shard,
+        clusterId: k.clusterId,
+        nodeId: k.nodeId,
+        key,
+        message: `a node-info (04 04) record for cluster ${k.clusterId} node ${k.nodeId}: the kind is defined but Dragonboat v3 never writes or reads it`,
+        hint: 'nothing to do; it is ignored',
+      });
+      continue;
+    }
     const node = nodes.get(shard, k.clusterId, k.nodeId);
     const bad = (what: string, detail: string) =>
       ctx.sink.add({
@@ -98,19 +111,6 @@ export function readRecords(ctx: CheckContext, shard: number, chunk: KVPair[], n
         } catch (err) {
           bad('bootstrap', (err as Error).message);
         }
-        break;
-      case KeyKind.NodeInfo:
-        node.nodeInfoRecords++;
-        ctx.sink.add({
-          code: 'unknown-key',
-          severity: 'info',
-          shard,
-          clusterId: k.clusterId,
-          nodeId: k.nodeId,
-          key,
-          message: `a node-info (04 04) record for cluster ${k.clusterId} node ${k.nodeId}: the kind is defined but Dragonboat v3 never writes or reads it`,
-          hint: 'nothing to do; it is ignored',
-        });
         break;
       default:
         // entry kinds are read by the entry sweep

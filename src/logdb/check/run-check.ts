@@ -6,8 +6,6 @@
  * Memory stays bounded whatever the log size: the sweeps hold a few records per node and one node's log
  * position at a time, and findings are capped per node and code (finding.ts).
  */
-import { LogdbError } from '../../errors.js';
-import type { KVStore } from '../../kv/kv.js';
 import type { LogDBReader } from '../reader.js';
 import type { CheckContext } from './context.js';
 import { checkDataStatus, type StoredModes } from './data-status.js';
@@ -16,10 +14,11 @@ import { countBySeverity, FindingSink, type Finding } from './finding.js';
 import { Hints } from './hints.js';
 import { checkNode } from './node-check.js';
 import { hasNodeRecords, NodeTable, type NodeRecords } from './node-records.js';
-import { noProgress, type Progress } from './progress.js';
+import { noProgress, type Progress } from '../progress.js';
 import { readRecords } from './records.js';
 import { checkSnapshotDirs, deletedNodes, listNodeSnapshotDirs } from './snapshot-dirs.js';
 import { checkSnapshotFiles } from './snapshot-files.js';
+import { isStoreCorruption } from './store-errors.js';
 import { nodeRanges, scanRanges, wholeShardRanges } from './shard-scan.js';
 
 export interface CheckOptions {
@@ -53,9 +52,7 @@ export interface CheckReport {
 }
 
 export async function checkLogDB(reader: LogDBReader, options: CheckOptions): Promise<CheckReport> {
-  const layout = reader.layout;
   const sink = new FindingSink();
-  const progress = options.progress ?? noProgress;
   const ctx: CheckContext = {
     reader,
     sink,
@@ -63,62 +60,11 @@ export async function checkLogDB(reader: LogDBReader, options: CheckOptions): Pr
     deep: options.deep ?? false,
     mode: await entryMode(reader),
     batchSize: reader.batchSize,
-    progress,
+    progress: options.progress ?? noProgress,
   };
-  const nodes = new NodeTable();
-  const stored: StoredModes = { plain: false, batched: false };
-  const ranges = options.node ? nodeRanges(options.node.clusterId, options.node.nodeId) : wholeShardRanges();
-  let records = 0;
-  let shardsRead = 0;
-
-  try {
-    for (const shard of layout.shards) {
-      const store = await openShard(ctx, shard.index);
-      if (!store) continue;
-      try {
-        for await (const chunk of scanRanges(store, ranges.records)) {
-          records += chunk.length;
-          progress.advance(chunk.length, `logdb-${shard.index}`);
-          readRecords(ctx, shard.index, chunk, nodes);
-        }
-        records += await sweepEntries(ctx, shard.index, store, ranges, nodes);
-        shardsRead++;
-      } catch (err) {
-        unreadable(ctx, shard.index, err);
-      }
-    }
-  } finally {
-    progress.done();
-  }
-
-  for (const node of nodes.all()) {
-    if (node.log && node.log.records > 0) stored[ctx.mode] = true;
-    if (node.foreignEntryRecords > 0) stored[ctx.mode === 'plain' ? 'batched' : 'plain'] = true;
-  }
-  if (!options.node) checkDataStatus(ctx, layout, stored);
-
-  const routedShard = (c: bigint): number | undefined => {
-    // a lone shard dir without dragonboat.ds cannot tell where its clusters belong
-    if (layout.kind === 'shard' && !layout.dataStatus) return undefined;
-    try {
-      return reader.partitioner.shardOf(c);
-    } catch {
-      return undefined;
-    }
-  };
-  const snapshotDirs = layout.deploymentDir ? listNodeSnapshotDirs(layout.deploymentDir) : [];
-  const wanted = (c: bigint, n: bigint) => !options.node || (options.node.clusterId === c && options.node.nodeId === n);
-  const removed = deletedNodes(snapshotDirs);
-  const backendOf = (shard: number) => layout.shards.find((s) => s.index === shard)?.backend ?? 'unknown';
-  const checked = new Set<string>();
-  for (const node of nodes.all()) {
-    if (!wanted(node.clusterId, node.nodeId)) continue;
-    checked.add(`${node.clusterId}/${node.nodeId}`);
-    checkNode(ctx, node, { routedShard: routedShard(node.clusterId), removed: removed.has(`${node.clusterId}/${node.nodeId}`), backend: backendOf(node.shard) });
-    if (hasNodeRecords(node)) checkSnapshotFiles(ctx, node, layout.deploymentDir);
-  }
-  const recordsOf = (c: bigint, n: bigint): NodeRecords | undefined => nodes.routed(c, n, routedShard);
-  checkSnapshotDirs(ctx, snapshotDirs.filter((d) => wanted(d.clusterId, d.nodeId)), recordsOf, routedShard);
+  const scan = await scanShards(ctx, options.node);
+  if (!options.node) checkDataStatus(ctx, reader.layout, storedModes(ctx, scan.nodes));
+  const checked = judgeNodes(ctx, scan, options.node);
 
   const findings = sink.list();
   const counts = countBySeverity(findings);
@@ -129,13 +75,87 @@ export async function checkLogDB(reader: LogDBReader, options: CheckOptions): Pr
       errors: counts.error,
       warnings: counts.warning,
       infos: counts.info,
-      nodes: checked.size,
-      shards: shardsRead,
-      records,
+      nodes: checked,
+      shards: scan.shardsRead,
+      records: scan.records,
       entryMode: ctx.mode,
       deep: ctx.deep,
     },
   };
+}
+
+interface ShardScan {
+  nodes: NodeTable;
+  records: number;
+  shardsRead: number;
+  /** shards that could not be read to the end: what was read of them is not the whole truth, so their nodes are not judged */
+  unreadable: Set<number>;
+}
+
+/** Both sweeps over every shard (or over one node's keys in every shard, to find it wherever it is). */
+async function scanShards(ctx: CheckContext, node: CheckOptions['node']): Promise<ShardScan> {
+  const scan: ShardScan = { nodes: new NodeTable(), records: 0, shardsRead: 0, unreadable: new Set() };
+  const ranges = node ? nodeRanges(node.clusterId, node.nodeId) : wholeShardRanges();
+  try {
+    for (const shard of ctx.reader.layout.shards) {
+      try {
+        const store = await ctx.reader.shards.store(shard.index);
+        for await (const chunk of scanRanges(store, ranges.records)) {
+          scan.records += chunk.length;
+          ctx.progress.advance(chunk.length, `logdb-${shard.index}`);
+          readRecords(ctx, shard.index, chunk, scan.nodes);
+        }
+        scan.records += await sweepEntries(ctx, shard.index, store, ranges, scan.nodes);
+        scan.shardsRead++;
+      } catch (err) {
+        unreadable(ctx, shard.index, err);
+        scan.unreadable.add(shard.index);
+      }
+    }
+  } finally {
+    ctx.progress.done();
+  }
+  return scan;
+}
+
+function storedModes(ctx: CheckContext, nodes: NodeTable): StoredModes {
+  const stored: StoredModes = { plain: false, batched: false };
+  for (const node of nodes.all()) {
+    if (node.log && node.log.records > 0) stored[ctx.mode] = true;
+    if (node.foreignEntryRecords > 0) stored[ctx.mode === 'plain' ? 'batched' : 'plain'] = true;
+  }
+  return stored;
+}
+
+/** The node-level checks, the snapshot files and the snapshot dirs; returns how many nodes were judged. */
+function judgeNodes(ctx: CheckContext, scan: ShardScan, only: CheckOptions['node']): number {
+  const layout = ctx.reader.layout;
+  const routedShard = (c: bigint): number | undefined => {
+    // a lone shard dir without dragonboat.ds cannot tell where its clusters belong
+    if (layout.kind === 'shard' && !layout.dataStatus) return undefined;
+    try {
+      return ctx.reader.partitioner.shardOf(c);
+    } catch {
+      return undefined;
+    }
+  };
+  const readable = (shard: number | undefined) => shard === undefined || !scan.unreadable.has(shard);
+  const judged = (c: bigint, n: bigint) => (!only || (only.clusterId === c && only.nodeId === n)) && readable(routedShard(c));
+  const snapshotDirs = layout.deploymentDir ? listNodeSnapshotDirs(layout.deploymentDir) : [];
+  const removed = deletedNodes(snapshotDirs);
+  const backendOf = (shard: number) => layout.shards.find((s) => s.index === shard)?.backend ?? 'unknown';
+
+  const checked = new Set<string>();
+  for (const node of scan.nodes.all()) {
+    const id = `${node.clusterId}/${node.nodeId}`;
+    if (!judged(node.clusterId, node.nodeId) || !readable(node.shard)) continue;
+    checked.add(id);
+    checkNode(ctx, node, { routedShard: routedShard(node.clusterId), removed: removed.has(id), backend: backendOf(node.shard) });
+    if (hasNodeRecords(node)) checkSnapshotFiles(ctx, node, layout.deploymentDir);
+  }
+  const recordsOf = (c: bigint, n: bigint): NodeRecords | undefined => scan.nodes.routed(c, n, routedShard);
+  checkSnapshotDirs(ctx, snapshotDirs.filter((d) => judged(d.clusterId, d.nodeId)), recordsOf, routedShard);
+  return checked.size;
 }
 
 /** The reader's mode decision (§7.1); when a shard cannot even be opened, dragonboat.ds decides. */
@@ -143,24 +163,14 @@ async function entryMode(reader: LogDBReader): Promise<'plain' | 'batched'> {
   try {
     return (await reader.entryMode()).mode;
   } catch (err) {
-    if (err instanceof LogdbError && err.kind === 'corrupt') return reader.layout.dataStatus?.binVer === 210 ? 'batched' : 'plain';
+    if (isStoreCorruption(err)) return reader.layout.dataStatus?.binVer === 210 ? 'batched' : 'plain';
     throw err;
-  }
-}
-
-async function openShard(ctx: CheckContext, shard: number): Promise<KVStore | undefined> {
-  try {
-    return await ctx.reader.shards.store(shard);
-  } catch (err) {
-    unreadable(ctx, shard, err);
-    return undefined;
   }
 }
 
 /** A shard whose KV files cannot be read is a finding; a lock or a bug still stops the check. */
 function unreadable(ctx: CheckContext, shard: number, err: unknown): void {
-  const corrupt = (err instanceof LogdbError && err.kind === 'corrupt') || ['KVCorruptionError', 'CodecError'].includes((err as Error)?.name);
-  if (!corrupt) throw err;
+  if (!isStoreCorruption(err)) throw err;
   ctx.sink.add({
     code: 'shard-unreadable',
     severity: 'error',

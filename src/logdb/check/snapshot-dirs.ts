@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { decodeFlagFile } from '../../codec/flag-file.js';
 import type { CheckContext } from './context.js';
 import { hasNodeRecords, newestSnapshotIndex, type NodeRecords } from './node-records.js';
-import { SNAPSHOT_PARTITIONS } from './snapshot-paths.js';
+import { SNAPSHOT_PARTITIONS } from '../../snapshot/paths.js';
 
 export interface NodeSnapshotDir {
   clusterId: bigint;
@@ -129,7 +129,7 @@ export function checkSnapshotDirs(
           ...place,
           index,
           message: `${path} (snapshot ${index} of ${who}) has no snapshot record in the LogDB; nothing refers to it`,
-          hint: node ? ctx.hints.lsSnapshots(d.clusterId, d.nodeId) : 'the node has no records here; the directory is left over',
+          hint: node ? ctx.hints.lsSnapshots(d.clusterId, d.nodeId) : 'the node has no records in the LogDB; the directory is left over',
         });
       }
     }

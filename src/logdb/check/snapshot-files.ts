@@ -61,7 +61,7 @@ function checkFile(ctx: CheckContext, place: RecordPlace, where: SnapshotFileLoc
     if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'ENOTFILE' });
     size = st.size;
   } catch {
-    const also = where.path !== where.recorded ? ` (nor at the recorded path ${where.recorded})` : '';
+    const also = where.path !== where.recorded ? ` (the record names ${where.recorded}, outside this NodeHost dir)` : '';
     ctx.sink.add({
       code: 'snapshot-file-missing',
       severity: place.severity,

@@ -7,12 +7,8 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
 
-/** 512 snapshot partitions, independent of the LogDB shard count (§2.1). */
-export const SNAPSHOT_PARTITIONS = 512n;
+import { nodeSnapshotDir } from '../../snapshot/paths.js';
 
-export function nodeSnapshotDir(deploymentDir: string, clusterId: bigint, nodeId: bigint): string {
-  return join(deploymentDir, `snapshot-part-${clusterId % SNAPSHOT_PARTITIONS}`, `snapshot-${clusterId}-${nodeId}`);
-}
 
 export interface SnapshotFileLocation {
   /** the path that was (or would be) checked */
@@ -43,8 +39,8 @@ export function locateSnapshotFile(recorded: string, deploymentDir: string | und
   if (underNodeDir) return { path: recorded, recorded, elsewhere: false, foundHere: existsSync(recorded) };
   const relative = RELATIVE_PART.exec(recorded);
   if (!relative) return { path: recorded, recorded, elsewhere: true, foundHere: false };
+  // Only the copy under the LogDB being checked counts: whatever sits at the recorded place belongs to another
+  // NodeHost dir (the original, or an unrelated one), and says nothing about this one's snapshots.
   const local = join(nodeDir, relative[1]);
-  if (existsSync(local)) return { path: local, recorded, elsewhere: true, foundHere: true };
-  if (existsSync(recorded)) return { path: recorded, recorded, elsewhere: true, foundHere: false };
-  return { path: local, recorded, elsewhere: true, foundHere: false };
+  return { path: local, recorded, elsewhere: true, foundHere: existsSync(local) };
 }

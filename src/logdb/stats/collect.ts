@@ -14,7 +14,7 @@ import { decodeEntryBatch, isBatchCompactable } from '../../codec/entry-batch.js
 import { decodeKey, KeyKind, type DecodedKey } from '../../codec/keys.js';
 import type { KVPair, KVStore } from '../../kv/kv.js';
 import type { EntryStore } from '../entry-store.js';
-import type { Progress } from '../check/progress.js';
+import type { Progress } from '../progress.js';
 import { scanRanges, wholeShardRanges } from '../check/shard-scan.js';
 import { SizeHistogram } from './histogram.js';
 

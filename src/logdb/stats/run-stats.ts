@@ -5,11 +5,11 @@
  * decimal strings.
  */
 import { entryTypeName } from '../../codec/enums.js';
-import { LogdbError } from '../../errors.js';
 import { batchedEntries } from '../batched-entries.js';
 import type { EntryStore } from '../entry-store.js';
 import { plainEntries } from '../plain-entries.js';
-import { noProgress, type Progress } from '../check/progress.js';
+import { noProgress, type Progress } from '../progress.js';
+import { isStoreCorruption } from '../check/store-errors.js';
 import type { LogDBReader } from '../reader.js';
 import { collectShard, emptyKeyCounts, type KeyCounts, type NodeStats } from './collect.js';
 import { diskUsage, type DiskUsage } from './disk-usage.js';
@@ -81,7 +81,7 @@ export async function collectStats(reader: LogDBReader, progress: Progress = noP
           nodes.push(nodeReport(n));
         }
       } catch (err) {
-        if (!isCorrupt(err)) throw err;
+        if (!isStoreCorruption(err)) throw err;
         shard.error = (err as Error).message;
       }
     }
@@ -142,11 +142,7 @@ async function entryStoreOf(reader: LogDBReader): Promise<EntryStore> {
   try {
     return await reader.entryStore();
   } catch (err) {
-    if (!isCorrupt(err)) throw err;
+    if (!isStoreCorruption(err)) throw err;
     return reader.layout.dataStatus?.binVer === 210 ? batchedEntries(reader.batchSize) : plainEntries;
   }
-}
-
-function isCorrupt(err: unknown): boolean {
-  return (err instanceof LogdbError && err.kind === 'corrupt') || ['KVCorruptionError', 'CodecError'].includes((err as Error)?.name);
 }

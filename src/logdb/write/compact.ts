@@ -3,6 +3,7 @@
  * bounds (§4.3): plain deletes indexes < index; batched deletes batch IDs < index/B − 1, keeping the batch that
  * holds `index` and the one before it. Compacting past the newest snapshot would drop entries that no snapshot
  * covers — a node restarted on that log cannot rebuild its state — so it needs --force.
+ * On Pebble the range delete is a range tombstone: the entries are gone at once, the space comes back later.
  */
 import { LogdbError } from '../../errors.js';
 import type { LogDBReader } from '../reader.js';
@@ -30,6 +31,9 @@ export async function planCompactNode(reader: LogDBReader, c: bigint, n: bigint,
   const store = await reader.storeFor(c);
   const count = range ? await countKeys(store, range.start, range.end) : 0;
   if (!range || count === 0) notes.push(`nothing below index ${index} is stored for cluster ${c} node ${n}`);
+  if (reader.shards.location(reader.shardOf(c)).backend === 'pebble') {
+    notes.push('Pebble: a range tombstone hides the entries at once; the disk space comes back when Pebble next compacts, after the NodeHost next runs');
+  }
   if (entries.mode === 'batched') notes.push(`batched log: the batch holding index ${index} and the one before it are kept, as Dragonboat keeps them`);
   return {
     command: 'compact',

@@ -3,8 +3,12 @@
  * snapshot directory (§2.5): delete State, Bootstrap, max index and every snapshot record, then every entry of
  * the node. One deliberate difference: Dragonboat's LevelDB backend leaves the entries behind (its bulk remove
  * is a no-op, §8.7); we delete them — plain and batched — in the same batch.
+ * On Pebble the batch ends as Dragonboat's Pebble backend ends it: RemoveEntriesTo(c, n, 2^64−1), one range
+ * tombstone over the active mode's entry keys with Dragonboat's bounds (§4.3), written whether or not any exist
+ * (pebble-offline-writes.md rule 14); the other mode's keys, if any, are covered as on LevelDB.
  */
 import { bootstrapKey, maxIndexKey, snapshotKey, stateKey } from '../../codec/keys.js';
+import { MAX_UINT64 } from '../../codec/uint64.js';
 import type { WriteOp } from '../../kv/kv.js';
 import type { LogDBReader } from '../reader.js';
 import { batchedEntries } from '../batched-entries.js';
@@ -20,7 +24,15 @@ export async function planRemoveNode(reader: LogDBReader, c: bigint, n: bigint, 
   }
   for (const s of await reader.listSnapshots(c, n)) ops.push({ op: 'delete', key: snapshotKey(c, n, s.index) });
   const rangeKeyCounts: number[] = [];
+  const pebble = reader.shards.location(reader.shardOf(c)).backend === 'pebble';
+  const active = pebble ? await reader.entryStoreFor(c) : undefined;
+  const dragonboatRange = active?.removeRange(c, n, MAX_UINT64);
+  if (dragonboatRange) {
+    ops.push({ op: 'deleteRange', start: dragonboatRange.start, end: dragonboatRange.end });
+    rangeKeyCounts.push(await countKeys(store, dragonboatRange.start, dragonboatRange.end));
+  }
   for (const entries of [plainEntries, batchedEntries(reader.batchSize)]) {
+    if (entries.mode === active?.mode) continue;
     const { start, end } = entries.allKeysRange(c, n);
     const count = await countKeys(store, start, end);
     if (count > 0) {

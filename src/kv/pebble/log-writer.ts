@@ -1,0 +1,55 @@
+/**
+ * Framing records into a new Pebble WAL file (pebble-offline-writes.md rules 8–11; the reader is record.ts).
+ *
+ * Wire format, as Pebble's own LogWriter writes it: the file is cut into 32 KiB blocks; a chunk never crosses a
+ * block boundary; when fewer bytes than a chunk header remain in a block they are zero-filled and the next chunk
+ * starts the next block. Every chunk has the recyclable 11-byte header:
+ *   masked CRC-32C u32 LE | payload length u16 LE | type u8 | low 32 bits of the log's file number u32 LE
+ * with type 5 (FULL) for a record that fits its chunk, else 6 (FIRST), 7 (MIDDLE)…, 8 (LAST). The CRC covers the
+ * type byte, the log number and the payload, masked as `rotr(crc, 15) + 0xa282ead8` (crc32c.ts).
+ * No EOF trailer is written (it is optional, rule 11): the file ends exactly at a chunk boundary, which every
+ * reader takes as a clean end.
+ */
+import { crc32cUpdate, maskCrc } from './crc32c.js';
+import { BLOCK_SIZE, RECYCLABLE_HEADER_SIZE } from './record.js';
+
+// --- wire format: recyclable chunk types ---
+const RECYCLABLE_FULL = 5;
+const RECYCLABLE_FIRST = 6;
+const RECYCLABLE_MIDDLE = 7;
+const RECYCLABLE_LAST = 8;
+
+/** The bytes of a WAL file numbered `logNum` holding `records`, in order, from the start of the file. */
+export function encodeLog(records: Buffer[], logNum: number): Buffer {
+  const parts: Buffer[] = [];
+  let pos = 0;
+  const emit = (type: number, payload: Buffer) => {
+    const header = Buffer.alloc(RECYCLABLE_HEADER_SIZE);
+    header.writeUInt16LE(payload.length, 4);
+    header[6] = type;
+    header.writeUInt32LE(logNum >>> 0, 7);
+    const crc = crc32cUpdate(crc32cUpdate(0, header, 6, RECYCLABLE_HEADER_SIZE), payload);
+    header.writeUInt32LE(maskCrc(crc), 0);
+    parts.push(header, payload);
+    pos += RECYCLABLE_HEADER_SIZE + payload.length;
+  };
+  for (const record of records) {
+    let rest = record;
+    let first = true;
+    for (;;) {
+      const left = BLOCK_SIZE - (pos % BLOCK_SIZE);
+      if (left < RECYCLABLE_HEADER_SIZE) {
+        parts.push(Buffer.alloc(left));
+        pos += left;
+        continue;
+      }
+      const piece = rest.subarray(0, left - RECYCLABLE_HEADER_SIZE);
+      rest = rest.subarray(piece.length);
+      const last = rest.length === 0;
+      emit(first ? (last ? RECYCLABLE_FULL : RECYCLABLE_FIRST) : last ? RECYCLABLE_LAST : RECYCLABLE_MIDDLE, piece);
+      first = false;
+      if (last) break;
+    }
+  }
+  return Buffer.concat(parts, pos);
+}

@@ -1,0 +1,185 @@
+/**
+ * The safety rules of every write command, on Pebble NodeHosts (pebble-offline-writes.md, "Observed failures"):
+ * a dry run changes nothing; no --yes and no terminal writes nothing (exit 7); a NodeHost or shard LOCK held by
+ * another process is refused (exit 6); a torn newest WAL is refused until a NodeHost start and stop repairs it
+ * (exit 7); an unverified Pebble format is refused (exit 8); every invalid export and member map refused on
+ * LevelDB is refused the same way (exit 10). Each refusal leaves the NodeHost dir byte-for-byte unchanged.
+ * With a WAL dir, the new WAL goes there, the backup holds both dirs and restore-backup undoes the write.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { readLogRecords } from '../../src/kv/pebble/record.js';
+import { runCli } from '../helpers/cli.js';
+import { copyFixture, copyToTemp, fixtureDir, readJson } from '../helpers/fixtures.js';
+import { dumpLogdb, type Dump } from '../helpers/kv-dump.js';
+import { holdLock } from '../helpers/lock-holder.js';
+import { treeFingerprint } from '../helpers/tree.js';
+import { DEPLOYMENT, dumpDigest, ldbAvailable, ldbDigest, PEBBLE_OPS, shardDir, walNames } from './pebble-helpers.js';
+
+const BEFORE = `${PEBBLE_OPS}/before-plain`;
+const skip = !fixtureDir(PEBBLE_OPS) && 'fixture missing';
+
+/** The three write commands on before-plain; import-snapshot reads the export from `exportDir`. */
+const WRITES: [string, (nodehost: string, exportDir: string) => string[], number][] = [
+  ['remove-node', (nh) => ['remove-node', nh, '--cluster', '102', '--node', '3'], 6],
+  ['compact', (nh) => ['compact', nh, '--cluster', '102', '--node', '3', '--to', '203'], 6],
+  ['import-snapshot', (nh, exp) => ['import-snapshot', nh, '-s', join(exp, 'snapshot-0000000000000062'), '-n', '1', '-m', '1=fixture-ops.example.internal:63100'], 4],
+];
+
+/** Runs the CLI on a copy of before-plain after `prepare`, and checks the exit code and that nothing changed. */
+async function unchangedAfter(
+  args: (nodehost: string, exportDir: string) => string[],
+  expectCode: number,
+  check?: (r: { stdout: string; stderr: string }) => void,
+  prepare?: (nodehost: string) => Promise<(() => void) | void>,
+): Promise<void> {
+  const before = copyFixture(BEFORE);
+  const exp = copyFixture(`${PEBBLE_OPS}/exports/snappy`);
+  let release: (() => void) | void;
+  try {
+    const nodehost = join(before.dir, 'nodehost');
+    release = await prepare?.(nodehost);
+    const fingerprint = treeFingerprint(nodehost);
+    const r = await runCli(args(nodehost, exp.dir));
+    assert.equal(r.code, expectCode, `exit code (stderr: ${r.stderr})`);
+    check?.(r);
+    assert.deepEqual(treeFingerprint(nodehost), fingerprint, 'the NodeHost dir is byte-for-byte unchanged');
+  } finally {
+    release?.();
+    before.cleanup();
+    exp.cleanup();
+  }
+}
+
+/** Cuts the newest live WAL of a shard inside its last record, as a crash does. */
+function tearNewestWal(dir: string): void {
+  const name = walNames(dir).at(-1)!;
+  const path = join(dir, name);
+  const { offsets, records } = readLogRecords(readFileSync(path), Number(name.slice(0, -4)));
+  assert.ok(records.length > 0, `${name} holds records`);
+  truncateSync(path, offsets.at(-1)! + 20);
+}
+
+for (const [command, args, shard] of WRITES) {
+  test(`${command} --dry-run on Pebble prints the plan and changes nothing`, { skip }, () =>
+    unchangedAfter((nh, exp) => [...args(nh, exp), '--dry-run', '--output', 'json'], 0, (r) => {
+      const plan = JSON.parse(r.stdout);
+      assert.deepEqual([plan.dryRun, plan.applied, plan.command], [true, false, command]);
+      assert.equal(plan.shards[0].shard, shard);
+      assert.ok(plan.shards[0].batch.length > 0, 'the plan lists the batch');
+    }));
+
+  test(`${command} on Pebble without --yes and without a terminal refuses (exit 7)`, { skip }, () =>
+    unchangedAfter((nh, exp) => args(nh, exp), 7, (r) => assert.match(r.stderr, /--yes/)));
+
+  test(`${command} on a Pebble NodeHost another process holds refuses (exit 6)`, { skip }, () =>
+    unchangedAfter((nh, exp) => [...args(nh, exp), '--yes'], 6, (r) => assert.match(r.stderr, /locked/), async (nh) => {
+      const child = await holdLock(join(nh, 'LOCK'));
+      return () => child.kill('SIGKILL');
+    }));
+
+  test(`${command} on a Pebble shard whose LOCK another process holds refuses (exit 6)`, { skip }, () =>
+    unchangedAfter((nh, exp) => [...args(nh, exp), '--yes'], 6, (r) => assert.match(r.stderr, new RegExp(`logdb-${shard}/LOCK is locked`)), async (nh) => {
+      const child = await holdLock(join(shardDir(nh, shard), 'LOCK'));
+      return () => child.kill('SIGKILL');
+    }));
+
+  for (const dryRun of [false, true]) {
+    test(`${command}${dryRun ? ' --dry-run' : ''} on a shard whose newest WAL is torn refuses (exit 7): one NodeHost start and stop repairs it`, { skip }, () =>
+      unchangedAfter((nh, exp) => [...args(nh, exp), '--yes', ...(dryRun ? ['--dry-run'] : [])], 7, (r) => {
+        assert.match(r.stderr, /newest WAL .* ends in a torn record at offset \d+/);
+        assert.match(r.stderr, /start the NodeHost once and stop it normally/);
+      }, async (nh) => tearNewestWal(shardDir(nh, shard))));
+  }
+
+  test(`${command} on a shard of an unverified Pebble version refuses (exit 8)`, { skip }, () =>
+    unchangedAfter((nh, exp) => [...args(nh, exp), '--yes'], 8, (r) => assert.match(r.stderr, /format_major_version.*only the Pebble format of Dragonboat v3\.3\.8/), async (nh) => {
+      const dir = shardDir(nh, shard);
+      const name = readdirSync(dir).find((n) => n.startsWith('OPTIONS-'))!;
+      writeFileSync(join(dir, name), readFileSync(join(dir, name), 'utf8').replace('[Options]\n', '[Options]\n  format_major_version=2\n'));
+    }));
+}
+
+const errors = fixtureDir(PEBBLE_OPS) ? readJson(join(fixtureDir(PEBBLE_OPS)!, 'invalid/errors.json')).cases : [];
+const EXPECTED_MESSAGE: Record<string, RegExp> = {
+  'payload-checksum-mismatch': /checksum/i,
+  'metadata-hash-broken': /snapshot\.metadata/,
+  'missing-gbsnap': /gbsnap/i,
+  'two-gbsnap': /more than one|2 \.gbsnap|two/i,
+  'missing-metadata': /snapshot\.metadata/,
+  'header-size-invalid': /header size/i,
+  'header-version-1': /not a v2 snapshot/i,
+  'payload-data-corrupted': /block/i,
+  truncated: /truncated|incomplete|tail|size/i,
+  'nodeID-not-in-members': /invalid members/,
+  'address-differs-from-RaftAddress': /invalid members/,
+  'member-address-changed': /node address changed/,
+  'path-does-not-exist': /does not exist/,
+  'adding-an-observer-as-regular-node': /adding an observer as regular node/,
+  'observer-address-changed': /node address changed/,
+  'adding-a-witness-as-regular-node': /adding a witness as regular node/,
+  'adding-a-removed-node': /adding a removed node/,
+};
+
+for (const c of errors) {
+  test(`import-snapshot on Pebble refuses ${c.case} (exit 10) and changes nothing (Dragonboat: ${c.toolsImportSnapshotResult ?? c.result})`, { skip }, async () => {
+    assert.ok(EXPECTED_MESSAGE[c.case], `a message is expected for ${c.case}`);
+    const source = c.shippedAs ? copyToTemp(join(fixtureDir(PEBBLE_OPS)!, c.shippedAs.replace(/^ops\//, '')), 'invalid') : undefined;
+    try {
+      await unchangedAfter((nh, exp) => {
+        const from = source ? source.dir : c.srcDir.includes('no-such-dir') ? join(exp, 'no-such-dir/snapshot-0000000000000001') : join(exp, 'snapshot-0000000000000062');
+        const members = Object.entries(c.memberNodes).map(([id, addr]) => `${id}=${addr}`).join(',');
+        return ['import-snapshot', nh, '--snapshot', from, '--node', c.nodeID, '--members', members, '--yes'];
+      }, 10, (r) => {
+        assert.match(r.stderr, EXPECTED_MESSAGE[c.case]!);
+        assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
+      });
+    } finally {
+      source?.cleanup();
+    }
+  });
+}
+
+const WALDIR = 'pebble-v3.3.8/waldir';
+const nodeKey = (k: string) => k.slice(8, 40) === '0000000000000006' + '0000000000000002';
+
+test('with a WAL dir, remove-node writes its WAL there, backs up both dirs, and restore-backup undoes it', { skip: !fixtureDir(WALDIR) && 'fixture missing' }, async () => {
+  const { dir, cleanup } = copyFixture(WALDIR);
+  try {
+    const nodehost = join(dir, 'nodehost');
+    const wal = join(dir, 'wal');
+    const shard = shardDir(nodehost, 6);
+    const walShard = join(wal, DEPLOYMENT, 'logdb-6');
+    const before: Dump = await dumpLogdb(nodehost, wal);
+    assert.ok([...before.get(6)!.keys()].some(nodeKey), 'node 6/2 has records');
+
+    const fingerprint = treeFingerprint(dir);
+    const without = await runCli(['remove-node', nodehost, '-c', '6', '-n', '2', '--yes']);
+    assert.equal(without.code, 3, without.stderr);
+    assert.match(without.stderr, /--wal-dir/);
+    assert.deepEqual(treeFingerprint(dir), fingerprint, 'refused without --wal-dir, nothing changed');
+
+    const walsBefore = walNames(walShard);
+    const r = await runCli(['remove-node', nodehost, '-c', '6', '-n', '2', '--wal-dir', wal, '--yes', '--backup-dir', join(dir, 'backups'), '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(walNames(walShard).length, walsBefore.length + 1, 'the new WAL is in the WAL dir');
+    assert.deepEqual(walNames(shard), [], 'and not in the shard dir');
+    const backup = JSON.parse(r.stdout).backup;
+    const saved = readJson(join(backup, 'backup.json')).dirs.map((d: { original: string }) => d.original);
+    assert.ok(saved.includes(shard) && saved.includes(walShard), `the backup holds the shard dir and its WAL dir (${saved.join(', ')})`);
+
+    const afterDump = await dumpLogdb(nodehost, wal);
+    const want = new Map([...before.get(6)!].filter(([k]) => !nodeKey(k)));
+    assert.deepEqual(afterDump.get(6), want, "logdb-6 holds everything but node 6/2's records");
+    if (ldbAvailable) assert.deepEqual(ldbDigest(shard, walShard), dumpDigest(want), 'ldb reads the same (WAL copied next to the tables)');
+
+    const restored = await runCli(['restore-backup', backup, '--yes']);
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.deepEqual(walNames(walShard), walsBefore);
+    assert.deepEqual(await dumpLogdb(nodehost, wal), before, 'restore-backup puts the LogDB back');
+  } finally {
+    cleanup();
+  }
+});
