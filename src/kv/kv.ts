@@ -36,6 +36,8 @@ export interface KVStore {
    * async cost once per chunk, not once per pair. Stop early by breaking out of the loop.
    */
   iterate(range: KeyRange): AsyncIterable<KVPair[]>;
+  /** The keys in `range` only, ascending, in chunks — cheaper where the backend can skip values. */
+  keys?(range: KeyRange): AsyncIterable<Buffer[]>;
   /** Applies every operation, or none, in one synced write. Read-only backends throw KVReadOnlyError. */
   write(ops: WriteOp[]): Promise<void>;
   /** Physically compacts [start, end) (or everything when no range is given). */

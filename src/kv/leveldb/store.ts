@@ -103,12 +103,33 @@ class LevelDBStore implements KVStore {
     }
   }
 
+  async *keys(range: KeyRange): AsyncIterable<Buffer[]> {
+    const it = this.db.keys({
+      gte: range.gte,
+      ...(range.lt ? { lt: range.lt } : {}),
+      ...(range.lte ? { lte: range.lte } : {}),
+      fillCache: false,
+      highWaterMarkBytes: ITERATOR_HIGH_WATER_MARK_BYTES,
+    });
+    try {
+      for (;;) {
+        const keys = await it.nextv(CHUNK_PAIRS).catch((err) => {
+          throw translateReadError(err, this.dir);
+        });
+        if (keys.length === 0) return;
+        yield keys;
+      }
+    } finally {
+      await it.close();
+    }
+  }
+
   async write(ops: WriteOp[]): Promise<void> {
     const batch = this.db.batch();
     for (const op of ops) {
       if (op.op === 'put') batch.put(op.key, op.value);
       else if (op.op === 'delete') batch.del(op.key);
-      else for await (const chunk of this.iterate({ gte: op.start, lt: op.end })) for (const p of chunk) batch.del(p.key);
+      else for await (const keys of this.keys({ gte: op.start, lt: op.end })) for (const key of keys) batch.del(key);
     }
     await batch.write({ sync: true });
   }

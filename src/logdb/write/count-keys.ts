@@ -3,6 +3,8 @@ import type { KVStore } from '../../kv/kv.js';
 
 export async function countKeys(store: KVStore, start: Buffer, end: Buffer): Promise<number> {
   let n = 0;
-  for await (const chunk of store.iterate({ gte: start, lt: end })) n += chunk.length;
+  const range = { gte: start, lt: end };
+  if (store.keys) for await (const chunk of store.keys(range)) n += chunk.length;
+  else for await (const chunk of store.iterate(range)) n += chunk.length;
   return n;
 }
