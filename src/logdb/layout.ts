@@ -8,6 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { decodeFlagFile } from '../codec/flag-file.js';
 import { decodeRaftDataStatus, type RaftDataStatus } from '../codec/messages.js';
 import { LogdbError } from '../errors.js';
+import { isDirectory, listOrEmpty, readTextOrEmpty } from '../util/fs.js';
 
 export type Backend = 'leveldb' | 'pebble' | 'rocksdb';
 
@@ -103,12 +104,12 @@ export function discoverLayout(input: string, options: LayoutOptions = {}): Layo
 
 function findDeploymentDirs(root: string): string[] {
   const found: string[] = [];
-  for (const host of safeList(root)) {
+  for (const host of listOrEmpty(root)) {
     const hostDir = join(root, host);
-    if (!isDir(hostDir)) continue;
-    for (const dep of safeList(hostDir)) {
+    if (!isDirectory(hostDir)) continue;
+    for (const dep of listOrEmpty(hostDir)) {
       const depDir = join(hostDir, dep);
-      if (DEPLOYMENT_DIR.test(dep) && isDir(depDir) && safeList(depDir).some((n) => SHARD_DIR.test(n))) found.push(depDir);
+      if (DEPLOYMENT_DIR.test(dep) && isDirectory(depDir) && listOrEmpty(depDir).some((n) => SHARD_DIR.test(n))) found.push(depDir);
     }
   }
   return found;
@@ -117,7 +118,7 @@ function findDeploymentDirs(root: string): string[] {
 function fromNodeHostDir(nodeHostDir: string, options: LayoutOptions): Layout {
   const status = readDataStatus(join(nodeHostDir, 'dragonboat.ds'));
   const deploymentDir = join(nodeHostDir, status.hostname, deploymentDirName(status.deploymentId));
-  if (!isDir(deploymentDir)) {
+  if (!isDirectory(deploymentDir)) {
     const nested = findDeploymentDirs(nodeHostDir);
     const seen = nested.length ? ` (found ${nested.map((d) => d.slice(nodeHostDir.length + 1)).join(', ')})` : '';
     throw notLogdb(
@@ -161,9 +162,9 @@ function build(
   status: RaftDataStatus | undefined,
   options: LayoutOptions,
 ): Layout {
-  const found = safeList(deploymentDir)
+  const found = listOrEmpty(deploymentDir)
     .map((n) => SHARD_DIR.exec(n))
-    .filter((m): m is RegExpExecArray => m !== null && isDir(join(deploymentDir, m[0])))
+    .filter((m): m is RegExpExecArray => m !== null && isDirectory(join(deploymentDir, m[0])))
     .map((m) => Number(m[1]))
     .sort((a, b) => a - b);
   if (found.length === 0) throw notLogdb(`${deploymentDir} holds no logdb-N shard directories`);
@@ -194,9 +195,9 @@ function shardWalDir(shardDir: string, index: number, status: RaftDataStatus | u
   const hostname = status?.hostname ?? basename(dirname(deploymentDir));
   const deployment = status ? deploymentDirName(status.deploymentId) : basename(deploymentDir);
   const nested = join(root, hostname, deployment, `logdb-${index}`);
-  if (isDir(nested)) return nested;
+  if (isDirectory(nested)) return nested;
   // a WAL dir given at the shard level itself
-  if (SHARD_DIR.test(basename(root)) || safeList(root).some((n) => n.endsWith('.log'))) return root;
+  if (SHARD_DIR.test(basename(root)) || listOrEmpty(root).some((n) => n.endsWith('.log'))) return root;
   throw notLogdb(`--wal-dir ${options.walDir} has no ${join(hostname, deployment, `logdb-${index}`)}`, 'give the NodeHost WALDir (the directory holding its own dragonboat.ds)');
 }
 
@@ -205,10 +206,10 @@ function shardWalDir(shardDir: string, index: number, status: RaftDataStatus | u
  * LevelDB leaves `*.ldb` tables and a `LOG`. A shard with nothing telling falls back to dragonboat.ds.
  */
 export function detectBackend(shardDir: string, status?: RaftDataStatus): Backend {
-  const names = safeList(shardDir);
+  const names = listOrEmpty(shardDir);
   const options = names.find((n) => n.startsWith('OPTIONS-'));
   if (options) {
-    const text = safeRead(join(shardDir, options));
+    const text = readTextOrEmpty(join(shardDir, options));
     return /rocksdb_version/.test(text) && !/pebble_version/.test(text) ? 'rocksdb' : 'pebble';
   }
   if (names.some((n) => n.endsWith('.ldb') || n === 'LOG' || n === 'LOG.old')) return 'leveldb';
@@ -220,26 +221,3 @@ export function detectBackend(shardDir: string, status?: RaftDataStatus): Backen
   throw notLogdb(`${shardDir} holds no LevelDB or Pebble files`);
 }
 
-function safeList(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
-function safeRead(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').slice(0, 4096);
-  } catch {
-    return '';
-  }
-}
-
-function isDir(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}

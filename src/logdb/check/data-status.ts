@@ -8,12 +8,12 @@
  *  - hard settings that need a dragonboat-hard-settings.json to be met again (§2.4).
  * The address and the machine's hostname are not checked: they describe where the NodeHost runs, not the data.
  */
-import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { deploymentDirName, type Layout } from '../layout.js';
 import { writerVersion } from '../partition.js';
 import type { CheckContext } from './context.js';
 import type { Severity } from './finding.js';
+import { isDirectory, listOrEmpty } from '../../util/fs.js';
 
 const PLAIN_FORMAT = 100;
 const BATCHED_FORMAT = 210;
@@ -115,26 +115,10 @@ export function checkDataStatus(ctx: CheckContext, layout: Layout, stored: Store
   }
 }
 
-function list(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
-function isDir(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 function shardDirsBeyond(deploymentDir: string, count: number): string[] {
-  return list(deploymentDir)
+  return listOrEmpty(deploymentDir)
     .map((name) => /^logdb-(\d+)$/.exec(name))
-    .filter((m): m is RegExpExecArray => m !== null && Number(m[1]) >= count && isDir(join(deploymentDir, m[0])))
+    .filter((m): m is RegExpExecArray => m !== null && Number(m[1]) >= count && isDirectory(join(deploymentDir, m[0])))
     .map((m) => m[0])
     .sort();
 }
@@ -142,13 +126,13 @@ function shardDirsBeyond(deploymentDir: string, count: number): string[] {
 /** `<host>/<deployment>` dirs holding logdb-N shards, other than the one being checked. */
 function otherLogdbDirs(nodeHostDir: string, deploymentDir: string): string[] {
   const found: string[] = [];
-  for (const host of list(nodeHostDir)) {
+  for (const host of listOrEmpty(nodeHostDir)) {
     const hostDir = join(nodeHostDir, host);
-    if (!isDir(hostDir)) continue;
-    for (const dep of list(hostDir)) {
+    if (!isDirectory(hostDir)) continue;
+    for (const dep of listOrEmpty(hostDir)) {
       const dir = join(hostDir, dep);
       if (dir === deploymentDir || !/^\d{20}$/.test(dep)) continue;
-      if (list(dir).some((n) => /^logdb-\d+$/.test(n))) found.push(`${host}/${dep}`);
+      if (listOrEmpty(dir).some((n) => /^logdb-\d+$/.test(n))) found.push(`${host}/${dep}`);
     }
   }
   return found.sort();

@@ -11,12 +11,13 @@
  *                                                  again (ErrDirMarkedAsDeleted) — an error only if the LogDB
  *                                                  still holds the node (e.g. ImportSnapshot into a removed node)
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeFlagFile } from '../../codec/flag-file.js';
 import type { CheckContext } from './context.js';
 import { hasNodeRecords, newestSnapshotIndex, type NodeRecords } from './node-records.js';
-import { SNAPSHOT_PARTITIONS } from '../../snapshot/paths.js';
+import { DELETED_MARKER_FILENAME, NODE_DIR_RE, SNAPSHOT_FLAG_FILENAME, SNAPSHOT_PARTITIONS } from '../../snapshot/paths.js';
+import { isDirectory, listOrEmpty } from '../../util/fs.js';
 
 export interface NodeSnapshotDir {
   clusterId: bigint;
@@ -28,27 +29,10 @@ export interface NodeSnapshotDir {
 }
 
 const PART_DIR = /^snapshot-part-(\d+)$/;
-const NODE_DIR = /^snapshot-(\d+)-(\d+)$/;
 const FINAL_DIR = /^snapshot-([0-9A-F]+)$/;
 const TEMP_DIR = /^snapshot-[0-9A-F]+-[0-9A-F]+\.(generating|receiving)$/;
-const DELETED_MARKER = 'DELETED.dragonboat';
-const ORPHAN_MESSAGE = 'dragonboat.snapshot.message';
 
-function list(dir: string): string[] {
-  try {
-    return readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
-}
-
-function isDir(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
+const list = (dir: string) => listOrEmpty(dir).sort();
 
 /** Every node snapshot dir under the deployment dir. */
 export function listNodeSnapshotDirs(deploymentDir: string): NodeSnapshotDir[] {
@@ -58,9 +42,9 @@ export function listNodeSnapshotDirs(deploymentDir: string): NodeSnapshotDir[] {
     if (!part) continue;
     const partDir = join(deploymentDir, partName);
     for (const nodeName of list(partDir)) {
-      const node = NODE_DIR.exec(nodeName);
+      const node = NODE_DIR_RE.exec(nodeName);
       const dir = join(partDir, nodeName);
-      if (!node || !isDir(dir)) continue;
+      if (!node || !isDirectory(dir)) continue;
       found.push({ clusterId: BigInt(node[1]), nodeId: BigInt(node[2]), part: BigInt(part[1]), dir, names: list(dir) });
     }
   }
@@ -69,7 +53,7 @@ export function listNodeSnapshotDirs(deploymentDir: string): NodeSnapshotDir[] {
 
 /** "cluster/node" of every node dir holding a DELETED.dragonboat marker. */
 export function deletedNodes(dirs: NodeSnapshotDir[]): Set<string> {
-  return new Set(dirs.filter((d) => d.names.includes(DELETED_MARKER)).map((d) => `${d.clusterId}/${d.nodeId}`));
+  return new Set(dirs.filter((d) => d.names.includes(DELETED_MARKER_FILENAME)).map((d) => `${d.clusterId}/${d.nodeId}`));
 }
 
 export function checkSnapshotDirs(
@@ -91,15 +75,15 @@ export function checkSnapshotDirs(
         hint: 'find out what put it there; Dragonboat ignores it',
       });
     }
-    if (d.names.includes(DELETED_MARKER)) {
+    if (d.names.includes(DELETED_MARKER_FILENAME)) {
       const stillThere = node !== undefined && hasNodeRecords(node);
       ctx.sink.add({
         code: 'deleted-marker',
         severity: stillThere ? 'error' : 'info',
         ...place,
         message: stillThere
-          ? `${who} was removed (${join(d.dir, DELETED_MARKER)}) but the LogDB still holds its records: NodeHost refuses to start it (ErrDirMarkedAsDeleted) — typically a snapshot imported into a removed node`
-          : `${who} was removed with NodeHost.RemoveData (${join(d.dir, DELETED_MARKER)}); its ID cannot be reused on this NodeHost`,
+          ? `${who} was removed (${join(d.dir, DELETED_MARKER_FILENAME)}) but the LogDB still holds its records: NodeHost refuses to start it (ErrDirMarkedAsDeleted) — typically a snapshot imported into a removed node`
+          : `${who} was removed with NodeHost.RemoveData (${join(d.dir, DELETED_MARKER_FILENAME)}); its ID cannot be reused on this NodeHost`,
         hint: stillThere ? `${ctx.hints.dumpState(d.clusterId, d.nodeId)}; remove the marker only if the node is meant to live again` : 'nothing to do',
       });
     }
@@ -116,12 +100,12 @@ export function checkSnapshotDirs(
         continue;
       }
       const final = FINAL_DIR.exec(name);
-      if (!final || !isDir(path)) continue;
+      if (!final || !isDirectory(path)) continue;
       const index = BigInt(`0x${final[1]}`);
       const files = list(path);
       const recorded = node?.snapshotIndexes.includes(index) ?? false;
-      if (files.includes(ORPHAN_MESSAGE)) {
-        orphanMessage(ctx, place, who, join(path, ORPHAN_MESSAGE), index, node);
+      if (files.includes(SNAPSHOT_FLAG_FILENAME)) {
+        orphanMessage(ctx, place, who, join(path, SNAPSHOT_FLAG_FILENAME), index, node);
       } else if (!recorded) {
         ctx.sink.add({
           code: 'unrecorded-snapshot-dir',
@@ -138,7 +122,7 @@ export function checkSnapshotDirs(
 
 function orphanMessage(ctx: CheckContext, place: { clusterId: bigint; nodeId: bigint; shard: number | null }, who: string, file: string, index: bigint, node: NodeRecords | undefined): void {
   try {
-    decodeFlagFile(readFileSync(file), ORPHAN_MESSAGE);
+    decodeFlagFile(readFileSync(file), SNAPSHOT_FLAG_FILENAME);
   } catch (err) {
     ctx.sink.add({
       code: 'snapshot-file-corrupt',
@@ -157,8 +141,8 @@ function orphanMessage(ctx: CheckContext, place: { clusterId: bigint; nodeId: bi
     ...place,
     index,
     message: kept
-      ? `snapshot ${index} of ${who} still holds ${ORPHAN_MESSAGE} (as ImportSnapshot leaves it); it is the newest record, so NodeHost keeps the snapshot and removes the marker at its next start`
-      : `snapshot ${index} of ${who} holds ${ORPHAN_MESSAGE} but is not the newest snapshot record${newest !== undefined ? ` (${newest})` : ''}: NodeHost deletes this snapshot directory and its record at its next start`,
+      ? `snapshot ${index} of ${who} still holds ${SNAPSHOT_FLAG_FILENAME} (as ImportSnapshot leaves it); it is the newest record, so NodeHost keeps the snapshot and removes the marker at its next start`
+      : `snapshot ${index} of ${who} holds ${SNAPSHOT_FLAG_FILENAME} but is not the newest snapshot record${newest !== undefined ? ` (${newest})` : ''}: NodeHost deletes this snapshot directory and its record at its next start`,
     hint: kept ? 'nothing to do' : ctx.hints.lsSnapshots(place.clusterId, place.nodeId),
   });
 }

@@ -11,7 +11,7 @@
  */
 import { decodeEntry, entryEncodedSize, type Entry } from '../../codec/colfer.js';
 import { decodeEntryBatch, isBatchCompactable } from '../../codec/entry-batch.js';
-import { decodeKey, KeyKind, type DecodedKey } from '../../codec/keys.js';
+import { decodeKey, keyKindName, KeyKind, type DecodedKey } from '../../codec/keys.js';
 import type { KVPair, KVStore } from '../../kv/kv.js';
 import type { EntryStore } from '../entry-store.js';
 import type { Progress } from '../progress.js';
@@ -68,15 +68,8 @@ export function emptyKeyCounts(): KeyCounts {
   return { entry: 0, state: 0, maxIndex: 0, nodeInfo: 0, snapshot: 0, bootstrap: 0, entryBatch: 0, other: 0 };
 }
 
-const KIND_FIELD: Record<KeyKind, keyof KeyCounts> = {
-  [KeyKind.Entry]: 'entry',
-  [KeyKind.State]: 'state',
-  [KeyKind.MaxIndex]: 'maxIndex',
-  [KeyKind.NodeInfo]: 'nodeInfo',
-  [KeyKind.Snapshot]: 'snapshot',
-  [KeyKind.Bootstrap]: 'bootstrap',
-  [KeyKind.EntryBatch]: 'entryBatch',
-};
+/** The KeyCounts field of a key kind: the codec's own kind names. */
+const kindField = (kind: KeyKind) => keyKindName(kind) as keyof KeyCounts;
 
 export interface ShardCollection {
   keys: KeyCounts;
@@ -152,7 +145,7 @@ export async function collectShard(store: KVStore, shard: number, entryStore: En
         keys.other++;
         continue;
       }
-      const field = KIND_FIELD[k.kind];
+      const field = kindField(k.kind);
       keys[field]++;
       const node = nodes.get(k.clusterId, k.nodeId);
       node.keys[field]++;
@@ -172,7 +165,7 @@ export async function collectShard(store: KVStore, shard: number, entryStore: En
         keys.other++;
         continue;
       }
-      const field = KIND_FIELD[k.kind];
+      const field = kindField(k.kind);
       keys[field]++;
       const node = nodes.get(k.clusterId, k.nodeId);
       node.keys[field]++;
