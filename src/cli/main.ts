@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError, type Command } from 'commander';
 import { usageError } from '../errors.js';
-import { allCommands } from '../commands/index.js';
+import { commandNames, loadCommands } from '../commands/index.js';
 import { configureColour } from './colour.js';
 import type { CommandDef } from './command.js';
 import { EXIT_CODES } from './exit-codes.js';
@@ -34,7 +34,10 @@ export async function main(argv: string[]): Promise<void> {
   installPipeHandling();
   configureColour(argv.includes('--no-color'));
   let code = EXIT_CODES.ok;
-  const program = buildProgram(allCommands, packageVersion(), runCommand);
+  // `logdb <command> …` loads just that command; help, errors and anything else load them all
+  const requested = argv[2];
+  const commands = await loadCommands(commandNames.includes(requested) ? [requested] : commandNames);
+  const program = buildProgram(commands, packageVersion(), runCommand);
   try {
     if (argv.length <= 2) {
       process.stdout.write(program.helpInformation());

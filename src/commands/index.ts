@@ -1,15 +1,26 @@
-/** Every command, in the order `logdb --help` lists them. */
+/**
+ * Every command, in the order `logdb --help` lists them. Each is loaded only when it runs (or when all are
+ * listed): a command's module pulls in its whole storage stack, and a CLI pays for every module it loads.
+ */
 import type { CommandDef } from '../cli/command.js';
-import check from './check.js';
-import compact from './compact.js';
-import dumpEntries from './dump-entries.js';
-import dumpState from './dump-state.js';
-import importSnapshot from './import-snapshot.js';
-import info from './info.js';
-import lsNodes from './ls-nodes.js';
-import lsSnapshots from './ls-snapshots.js';
-import removeNode from './remove-node.js';
-import restoreBackup from './restore-backup.js';
-import stats from './stats.js';
 
-export const allCommands: CommandDef[] = [info, lsNodes, dumpState, dumpEntries, lsSnapshots, importSnapshot, removeNode, compact, restoreBackup, check, stats];
+const loaders: Record<string, () => Promise<{ default: CommandDef }>> = {
+  info: () => import('./info.js'),
+  'ls-nodes': () => import('./ls-nodes.js'),
+  'dump-state': () => import('./dump-state.js'),
+  'dump-entries': () => import('./dump-entries.js'),
+  'ls-snapshots': () => import('./ls-snapshots.js'),
+  check: () => import('./check.js'),
+  stats: () => import('./stats.js'),
+  'import-snapshot': () => import('./import-snapshot.js'),
+  'remove-node': () => import('./remove-node.js'),
+  compact: () => import('./compact.js'),
+  'restore-backup': () => import('./restore-backup.js'),
+};
+
+export const commandNames = Object.keys(loaders);
+
+/** The named commands (all of them by default), in listing order. */
+export async function loadCommands(names: string[] = commandNames): Promise<CommandDef[]> {
+  return Promise.all(names.map(async (name) => (await loaders[name]()).default));
+}

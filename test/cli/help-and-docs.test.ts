@@ -7,10 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { allCommands } from '../../src/commands/index.js';
+import { loadCommands } from '../../src/commands/index.js';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/fixtures.js';
 
+const allCommands = await loadCommands();
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
 const manPage = readFileSync(join(repoRoot, 'man', 'logdb.1'), 'utf8');
 
