@@ -68,8 +68,8 @@ export default defineCommand({
       async afterBatch(plan, writer) {
         const shards = plan.shards.map((s) => s.shard);
         if (plan.compactRange) await (await writer.shards.store(shards[0])).compact(plan.compactRange);
-        const pebble = writer.shards.location(shards[0]).backend === 'pebble';
-        return { sizeAfter: shardSizes(writer.layout, shards), ...(pebble ? { spaceReclaimed: PEBBLE_COMPACTION_DEFERRED } : {}) };
+        const deferred = writer.shards.location(shards[0]).backend === 'pebble' && plan.shards[0].ops.length > 0;
+        return { sizeAfter: shardSizes(writer.layout, shards), ...(deferred ? { spaceReclaimed: PEBBLE_COMPACTION_DEFERRED } : {}) };
       },
     });
   },

@@ -37,7 +37,7 @@ async function unchangedAfter(
 ): Promise<void> {
   const before = copyFixture(BEFORE);
   const exp = copyFixture(`${PEBBLE_OPS}/exports/snappy`);
-  let release: (() => void) | void;
+  let release: (() => void) | void = undefined;
   try {
     const nodehost = join(before.dir, 'nodehost');
     release = await prepare?.(nodehost);

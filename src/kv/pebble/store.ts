@@ -8,6 +8,7 @@
  * going afterwards is not followed.
  *
  * Keys and values handed out are views into the reader's buffers: callers must not modify them.
+ * Writing (adding one WAL file per batch, for the maintenance commands) is writer-store.ts, which reads through this.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';

@@ -18,7 +18,7 @@
  * change); writer-crash-points.ts names those moments for the tests.
  */
 import { closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { LogdbError } from '../../errors.js';
 import type { WriteOp } from '../kv.js';
 import { batchOps } from './batch.js';
@@ -114,7 +114,6 @@ function verifyWal(path: string, target: WriteTarget, ops: EncodedOp[], bytes: B
 
 /** Gives the synced temp file its final name, never replacing a file, and makes the name durable. */
 function publish(temp: string, file: string): void {
-  const dir = join(file, '..');
   try {
     linkSync(temp, file);
   } catch (err) {
@@ -134,7 +133,7 @@ function publish(temp: string, file: string): void {
   crashPoint('linked');
   if (existsSync(temp)) unlinkSync(temp);
   crashPoint('renamed');
-  fsyncDir(dir);
+  fsyncDir(dirname(file));
   crashPoint('dir-synced');
 }
 
