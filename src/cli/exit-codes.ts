@@ -23,7 +23,7 @@ export const EXIT_CODE_MEANINGS: [number, string][] = [
   [4, 'not found: no such node (cluster/node pair) or snapshot in this LogDB'],
   [5, 'corrupt data: a record, table, log or flag file that cannot be decoded'],
   [6, 'in use: a running NodeHost (or another process) holds the directory lock'],
-  [7, 'refused: confirmation declined, or no terminal to ask and no --yes'],
+  [7, 'refused: confirmation declined, no terminal to ask and no --yes, or unsafe right now (e.g. a torn Pebble WAL)'],
   [8, 'unsupported: the operation is not possible on this backend or layout'],
   [9, 'check found at least one error'],
   [10, 'invalid exported snapshot or member map (import-snapshot)'],

@@ -2,11 +2,15 @@
 import { Command, CommanderError, Option } from 'commander';
 import { usageError } from '../errors.js';
 import { OUTPUT_FORMATS, type CommandDef, type OutputFormat } from './command.js';
+import { EXIT_CODE_MEANINGS } from './exit-codes.js';
 
 export const GLOBAL_HELP_FOOTER = `
 Every command takes -o/--output table|json|ndjson (--json for short) and --wal-dir DIR.
-Exit codes: 0 ok, 1 failure, 2 usage, 3 not a LogDB, 4 not found, 5 corrupt data, 6 in use,
-7 refused, 8 unsupported, 9 check found errors, 10 invalid snapshot export. See man logdb.`;
+
+Exit codes:
+${EXIT_CODE_MEANINGS.map(([code, meaning]) => `  ${String(code).padStart(2)}  ${meaning}`).join('\n')}
+
+See man logdb (man -l man/logdb.1 in the source tree).`;
 
 export function buildProgram(commands: CommandDef[], version: string, run: (def: CommandDef, cmd: Command, args: string[]) => Promise<void>): Command {
   const program = new Command('logdb')

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { EXIT_CODE_MEANINGS, EXIT_CODES } from '../../src/cli/exit-codes.js';
 import { loadCommands } from '../../src/commands/index.js';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/fixtures.js';
@@ -30,11 +31,20 @@ test('logdb --help lists every command and the exit codes', async () => {
   const r = await runCli(['--help']);
   assert.equal(r.code, 0);
   for (const command of allCommands) assert.match(r.stdout, new RegExp(`\\b${command.name}\\b`));
-  assert.match(r.stdout, /Exit codes: 0 ok/);
+  assert.match(r.stdout, /Exit codes:\n {3}0 {2}success/);
+  assert.match(r.stdout, /\n {2}10 {2}invalid exported snapshot/);
 });
 
 test('the man page renders without warnings', { skip: spawnSync('groff', ['--version']).status !== 0 && 'groff not installed' }, () => {
   const r = spawnSync('groff', ['-man', '-ww', '-z', join(repoRoot, 'man', 'logdb.1')], { encoding: 'utf8' });
   assert.equal(r.status, 0);
   assert.equal(r.stderr, '');
+});
+
+test('README and man page document every exit code the CLI uses', () => {
+  for (const [kind, code] of Object.entries(EXIT_CODES)) {
+    assert.ok(EXIT_CODE_MEANINGS.some(([c]) => c === code), `${kind} (${code}) has a meaning`);
+    assert.match(readme, new RegExp(`^\\| ${code} \\| `, 'm'), `README lists exit code ${code}`);
+    assert.match(manPage, new RegExp(`^\\.B ${code}$`, 'm'), `man page lists exit code ${code}`);
+  }
 });
