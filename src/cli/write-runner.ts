@@ -56,11 +56,11 @@ export function requireWritableLayout(layout: Layout, shards: number[]): void {
 }
 
 /** The shards' own preconditions for a write, checked under the locks, before anything is planned or changed. */
-function requireWritableShards(layout: Layout, shards: number[]): void {
+async function requireWritableShards(layout: Layout, shards: number[]): Promise<void> {
   for (const index of shards) {
     const shard = layout.shards.find((s) => s.index === index)!;
     try {
-      checkStoreWritable(shard.dir, { backend: shard.backend, walDir: shard.walDir });
+      await checkStoreWritable(shard.dir, { backend: shard.backend, walDir: shard.walDir });
     } catch (err) {
       throw translateStoreError(err, shard);
     }
@@ -75,7 +75,7 @@ export async function runWrite<P extends WritePlan>(ctx: RunContext, spec: Write
   const locks = await lockForWrite(layout, shards);
   let writer: LogDBReader | undefined;
   try {
-    requireWritableShards(layout, shards);
+    await requireWritableShards(layout, shards);
     let plan: P;
     let extra: Record<string, unknown> | void = undefined;
     try {

@@ -1,10 +1,9 @@
-/** Opens one shard's KV store with the backend that wrote it. */
+/**
+ * Opens one shard's KV store with the backend that wrote it. Each backend is loaded on first use: a LevelDB
+ * NodeHost never needs the Pebble reader, nor a Pebble one classic-level's native addon.
+ */
 import { LogdbError } from '../errors.js';
 import type { KVStore } from './kv.js';
-import { openLevelDBStore } from './leveldb/store.js';
-import { openPebbleStore } from './pebble/store.js';
-import { inspectShardForWrite } from './pebble/writer-inspect.js';
-import { openPebbleWritableStore } from './pebble/writer-store.js';
 
 export interface OpenStoreOptions {
   backend: 'leveldb' | 'pebble' | 'rocksdb';
@@ -15,10 +14,17 @@ export interface OpenStoreOptions {
 }
 
 export async function openStore(shardDir: string, options: OpenStoreOptions): Promise<KVStore> {
-  if (options.backend === 'leveldb') return openLevelDBStore(shardDir, { mode: options.mode });
+  if (options.backend === 'leveldb') {
+    const { openLevelDBStore } = await import('./leveldb/store.js');
+    return openLevelDBStore(shardDir, { mode: options.mode });
+  }
   const walDir = options.walDir === shardDir ? undefined : options.walDir;
-  if (options.backend === 'pebble' && options.mode === 'write') return openPebbleWritableStore(shardDir, { walDir });
+  if (options.backend === 'pebble' && options.mode === 'write') {
+    const { openPebbleWritableStore } = await import('./pebble/writer-store.js');
+    return openPebbleWritableStore(shardDir, { walDir });
+  }
   // RocksDB writes the same table format Pebble does (RocksDB v6.2.1 compatible, spec §9.2); read it the same way
+  const { openPebbleStore } = await import('./pebble/store.js');
   return openPebbleStore(shardDir, { walDir });
 }
 
@@ -27,10 +33,11 @@ export async function openStore(shardDir: string, options: OpenStoreOptions): Pr
  * changing anything. Pebble: the checks of its write path (src/kv/pebble/writer-inspect.ts); LevelDB: none
  * beyond its own open.
  */
-export function checkStoreWritable(shardDir: string, options: Omit<OpenStoreOptions, 'mode'>): void {
+export async function checkStoreWritable(shardDir: string, options: Omit<OpenStoreOptions, 'mode'>): Promise<void> {
   if (options.backend === 'leveldb') return;
   if (options.backend === 'rocksdb') {
     throw new LogdbError('unsupported', `${shardDir} is a RocksDB store; logdb cannot write RocksDB stores (reads work)`, 'nothing was changed');
   }
+  const { inspectShardForWrite } = await import('./pebble/writer-inspect.js');
   inspectShardForWrite(shardDir, options.walDir ?? shardDir);
 }

@@ -4,7 +4,9 @@
  *   v3.2: (clusterID % stepWorkerCount) % logdbShardCount
  *   v3.3: (clusterID % logdbShardCount) % stepWorkerCount
  * They agree whenever the two counts are equal (the default, 16/16). The version is told by `dragonboat.ds`:
- * v3.3 always writes field 11 (address_by_node_host_id), v3.2 never does, and only v3.2 had LevelDB.
+ * v3.3 always writes field 11 (address_by_node_host_id), v3.2 never does, and only v3.2 had LevelDB. A file
+ * without field 11 only says which version *created* the NodeHost: v3.3 keeps an existing file as it is, so a
+ * RocksDB or Pebble NodeHost created by v3.2 may be run by v3.3 today. Only LevelDB pins v3.2.
  */
 import type { RaftDataStatus } from '../codec/messages.js';
 import { LogdbError } from '../errors.js';
@@ -24,10 +26,17 @@ export function writerVersion(status: RaftDataStatus | undefined): WriterVersion
   return 'v3.2';
 }
 
+/** The version whose partition formula the running NodeHost uses, where dragonboat.ds makes it certain. */
+function certainVersion(status: RaftDataStatus | undefined): WriterVersion {
+  if (!status) return 'unknown';
+  if (status.addressByNodeHostId !== null) return 'v3.3';
+  return status.logdbType.toLowerCase().includes('leveldb') ? 'v3.2' : 'unknown';
+}
+
 export function makePartitioner(status: RaftDataStatus | undefined, shardCount: number): Partitioner {
   const shards = status && status.logdbShardCount > 0n ? status.logdbShardCount : BigInt(shardCount);
   const workers = status && status.stepWorkerCount > 0n ? status.stepWorkerCount : shards;
-  const version = writerVersion(status);
+  const version = certainVersion(status);
   return {
     version,
     shardCount: shards,
@@ -40,8 +49,8 @@ export function makePartitioner(status: RaftDataStatus | undefined, shardCount: 
       if (v32 !== v33) {
         throw new LogdbError(
           'unsupported',
-          `cannot tell which shard holds cluster ${clusterId}: with ${shards} shards and ${workers} step workers Dragonboat v3.2 puts it in shard ${v32} and v3.3 in shard ${v33}, and nothing here tells the version`,
-          'give the NodeHost directory, whose dragonboat.ds tells the version',
+          `cannot tell which shard holds cluster ${clusterId}: with ${shards} shards and ${workers} step workers Dragonboat v3.2 puts it in shard ${v32} and v3.3 in shard ${v33}, and dragonboat.ds does not tell which version runs this NodeHost`,
+          'read the shard directly: logdb <command> <NodeHost dir>/<host>/<deployment>/logdb-N',
         );
       }
       return Number(v32);
