@@ -54,6 +54,12 @@ function isAlive(pid: number): boolean {
 
 let swept = false;
 
+/** Checkpoints still open, removed when the process exits however it exits (process.exit on a closed pipe too). */
+const live = new Set<string>();
+process.once('exit', () => {
+  for (const root of live) rmSync(root, { recursive: true, force: true });
+});
+
 export function createCheckpoint(shardDir: string): Checkpoint {
   if (!swept) {
     swept = true;
@@ -82,5 +88,13 @@ export function createCheckpoint(shardDir: string): Checkpoint {
     rmSync(root, { recursive: true, force: true });
     throw err;
   }
-  return { dir, linked, remove: () => rmSync(root, { recursive: true, force: true }) };
+  live.add(root);
+  return {
+    dir,
+    linked,
+    remove: () => {
+      live.delete(root);
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
 }
