@@ -15,6 +15,7 @@ import { toJson } from '../../src/cli/json.js';
 import { runCli } from '../helpers/cli.js';
 import { copyFixture, fixtureDir, readJson } from '../helpers/fixtures.js';
 import { assertSameContents, dumpLogdb, rawdumpPairs } from '../helpers/kv-dump.js';
+import { INVALID_EXPORT_MESSAGES, invalidImportCases, membersArg } from '../helpers/invalid-exports.js';
 import { treeFingerprint } from '../helpers/tree.js';
 
 const OPS = 'leveldb-v3.2.8/ops';
@@ -50,26 +51,7 @@ test('import-snapshot gives tools.ImportSnapshot\'s result (LevelDB, snappy expo
   }
 });
 
-const errors = fixtureDir(OPS) ? readJson(join(fixtureDir(OPS)!, 'invalid/errors.json')).cases : [];
-const EXPECTED_MESSAGE: Record<string, RegExp> = {
-  'payload-checksum-mismatch': /checksum/i,
-  'metadata-hash-broken': /snapshot\.metadata/,
-  'missing-gbsnap': /no \.gbsnap|gbsnap/i,
-  'two-gbsnap': /more than one|2 \.gbsnap|two/i,
-  'missing-metadata': /snapshot\.metadata/,
-  'header-size-invalid': /header size/i,
-  'header-version-1': /not a v2 snapshot/i,
-  'payload-data-corrupted': /block/i,
-  truncated: /truncated|incomplete|tail|size/i,
-  'nodeID-not-in-members': /invalid members/,
-  'address-differs-from-RaftAddress': /invalid members/,
-  'member-address-changed': /node address changed/,
-  'path-does-not-exist': /does not exist/,
-  'adding-an-observer-as-regular-node': /adding an observer as regular node/,
-  'observer-address-changed': /node address changed/,
-  'adding-a-witness-as-regular-node': /adding a witness as regular node/,
-  'adding-a-removed-node': /adding a removed node/,
-};
+const errors = invalidImportCases(OPS);
 
 for (const c of errors) {
   test(`import-snapshot refuses ${c.case} (exit 10) and changes nothing (Dragonboat: ${c.toolsImportSnapshotResult ?? c.result})`, { skip }, async () => {
@@ -77,12 +59,12 @@ for (const c of errors) {
     try {
       const nodehost = join(dir, 'before-plain/nodehost');
       const source = c.shippedAs ? join(dir, c.shippedAs.replace(/^ops\//, '')) : c.srcDir.includes('no-such-dir') ? join(dir, 'no-such-dir/snapshot-0000000000000001') : join(dir, 'exports/snappy/snapshot-0000000000000062');
-      const members = Object.entries(c.memberNodes).map(([id, addr]) => `${id}=${addr}`).join(',');
+      const members = membersArg(c);
       const before = treeFingerprint(nodehost);
       const exportBefore = c.shippedAs ? treeFingerprint(source) : undefined;
       const r = await runCli(['import-snapshot', nodehost, '--snapshot', source, '--node', c.nodeID, '--members', members, '--yes']);
       assert.equal(r.code, 10, r.stderr);
-      assert.match(r.stderr, EXPECTED_MESSAGE[c.case]);
+      assert.match(r.stderr, INVALID_EXPORT_MESSAGES[c.case]);
       assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
       assert.deepEqual(treeFingerprint(nodehost), before, 'NodeHost dir unchanged');
       if (exportBefore) assert.deepEqual(treeFingerprint(source), exportBefore, 'export unchanged');

@@ -15,6 +15,7 @@ import { runCli } from '../helpers/cli.js';
 import { copyFixture, copyToTemp, fixtureDir, readJson } from '../helpers/fixtures.js';
 import { dumpLogdb, type Dump } from '../helpers/kv-dump.js';
 import { holdLock } from '../helpers/lock-holder.js';
+import { INVALID_EXPORT_MESSAGES, invalidImportCases, membersArg } from '../helpers/invalid-exports.js';
 import { treeFingerprint } from '../helpers/tree.js';
 import { DEPLOYMENT, dumpDigest, ldbAvailable, ldbDigest, PEBBLE_OPS, shardDir, walNames } from './pebble-helpers.js';
 
@@ -102,38 +103,19 @@ for (const [command, args, shard] of WRITES) {
     }));
 }
 
-const errors = fixtureDir(PEBBLE_OPS) ? readJson(join(fixtureDir(PEBBLE_OPS)!, 'invalid/errors.json')).cases : [];
-const EXPECTED_MESSAGE: Record<string, RegExp> = {
-  'payload-checksum-mismatch': /checksum/i,
-  'metadata-hash-broken': /snapshot\.metadata/,
-  'missing-gbsnap': /gbsnap/i,
-  'two-gbsnap': /more than one|2 \.gbsnap|two/i,
-  'missing-metadata': /snapshot\.metadata/,
-  'header-size-invalid': /header size/i,
-  'header-version-1': /not a v2 snapshot/i,
-  'payload-data-corrupted': /block/i,
-  truncated: /truncated|incomplete|tail|size/i,
-  'nodeID-not-in-members': /invalid members/,
-  'address-differs-from-RaftAddress': /invalid members/,
-  'member-address-changed': /node address changed/,
-  'path-does-not-exist': /does not exist/,
-  'adding-an-observer-as-regular-node': /adding an observer as regular node/,
-  'observer-address-changed': /node address changed/,
-  'adding-a-witness-as-regular-node': /adding a witness as regular node/,
-  'adding-a-removed-node': /adding a removed node/,
-};
+const errors = invalidImportCases(PEBBLE_OPS);
 
 for (const c of errors) {
   test(`import-snapshot on Pebble refuses ${c.case} (exit 10) and changes nothing (Dragonboat: ${c.toolsImportSnapshotResult ?? c.result})`, { skip }, async () => {
-    assert.ok(EXPECTED_MESSAGE[c.case], `a message is expected for ${c.case}`);
+    assert.ok(INVALID_EXPORT_MESSAGES[c.case], `a message is expected for ${c.case}`);
     const source = c.shippedAs ? copyToTemp(join(fixtureDir(PEBBLE_OPS)!, c.shippedAs.replace(/^ops\//, '')), 'invalid') : undefined;
     try {
       await unchangedAfter((nh, exp) => {
         const from = source ? source.dir : c.srcDir.includes('no-such-dir') ? join(exp, 'no-such-dir/snapshot-0000000000000001') : join(exp, 'snapshot-0000000000000062');
-        const members = Object.entries(c.memberNodes).map(([id, addr]) => `${id}=${addr}`).join(',');
+        const members = membersArg(c);
         return ['import-snapshot', nh, '--snapshot', from, '--node', c.nodeID, '--members', members, '--yes'];
       }, 10, (r) => {
-        assert.match(r.stderr, EXPECTED_MESSAGE[c.case]!);
+        assert.match(r.stderr, INVALID_EXPORT_MESSAGES[c.case]!);
         assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
       });
     } finally {
