@@ -98,9 +98,9 @@ export async function runWrite<P extends WritePlan>(ctx: RunContext, spec: Write
         return l.walDir !== l.dir ? [l.dir, l.walDir] : [l.dir];
       });
       const dirs = [...new Set([...shardDirs, ...(spec.backupDirs?.(plan) ?? [])])];
-      const p = progress('backing up');
-      p.update(0);
-      backup = createBackup(ctx.opts.backupDir ?? defaultBackupRoot(layout.nodeHostDir!), plan.command, layout.nodeHostDir, dirs);
+      const p = progress('backing up', ' bytes');
+      let saved = 0;
+      backup = createBackup(ctx.opts.backupDir ?? defaultBackupRoot(layout.nodeHostDir!), plan.command, layout.nodeHostDir, dirs, (bytes) => p.update((saved += bytes)));
       p.finish();
       process.stderr.write(`backup: ${backup}\n`);
     }

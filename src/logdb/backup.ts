@@ -35,20 +35,19 @@ function linkOrCopy(from: string, to: string, immutable: boolean): void {
   copyFileSync(from, to);
 }
 
-function copyTree(from: string, to: string): number {
+/** Copies a tree (links for immutable files); `onBytes` hears of each file's size as it is saved. */
+function copyTree(from: string, to: string, onBytes?: (bytes: number) => void): void {
   mkdirSync(to, { recursive: true });
-  let bytes = 0;
   for (const name of readdirSync(from)) {
     if (NEVER_COPIED.has(name)) continue;
     const src = join(from, name);
     const st = statSync(src);
-    if (st.isDirectory()) bytes += copyTree(src, join(to, name));
+    if (st.isDirectory()) copyTree(src, join(to, name), onBytes);
     else if (st.isFile()) {
       linkOrCopy(src, join(to, name), IMMUTABLE.test(name));
-      bytes += st.size;
+      onBytes?.(st.size);
     }
   }
-  return bytes;
 }
 
 export function defaultBackupRoot(nodeHostDir: string): string {
@@ -56,7 +55,7 @@ export function defaultBackupRoot(nodeHostDir: string): string {
 }
 
 /** Saves `dirs` into a new backup directory under `root` and returns its path. */
-export function createBackup(root: string, command: string, nodeHostDir: string | undefined, dirs: string[]): string {
+export function createBackup(root: string, command: string, nodeHostDir: string | undefined, dirs: string[], onBytes?: (bytes: number) => void): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const backupDir = join(resolve(root), `logdb-backup-${stamp}-${command}`);
   if (nodeHostDir && (backupDir + '/').startsWith(resolve(nodeHostDir) + '/')) {
@@ -68,7 +67,7 @@ export function createBackup(root: string, command: string, nodeHostDir: string 
     dirs.forEach((dir, i) => {
       const copy = `${i}-${basename(dir)}`;
       const existed = existsSync(dir);
-      if (existed) copyTree(dir, join(backupDir, copy));
+      if (existed) copyTree(dir, join(backupDir, copy), onBytes);
       manifest.dirs.push({ original: resolve(dir), copy, existed });
     });
     writeFileSync(join(backupDir, 'backup.json'), JSON.stringify(manifest, null, 2) + '\n');
