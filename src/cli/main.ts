@@ -50,6 +50,8 @@ export async function main(argv: string[]): Promise<void> {
       if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') code = EXIT_CODES.ok;
       else code = reportError(usageError(`${commanderMessage(err)}`, 'see `logdb --help`'));
     } else {
+      // what the command printed before it failed (check's findings) comes before the error line
+      await finish();
       code = reportError(err);
     }
   }
