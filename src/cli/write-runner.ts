@@ -115,10 +115,14 @@ export async function runWrite<P extends WritePlan>(ctx: RunContext, spec: Write
     for (const s of plan.shards) {
       if (!s.ops.length) continue;
       const store = await writer.shards.store(s.shard);
+      const p = progress(`writing logdb-${s.shard}`, ' keys');
+      const total = s.rangeKeyCounts.reduce((a, b) => a + b, 0);
       try {
-        await store.write(s.ops);
+        await store.write(s.ops, { onKeys: (keys) => p.update(keys, total) });
       } catch (err) {
         throw translateStoreError(err, writer.shards.location(s.shard));
+      } finally {
+        p.finish();
       }
     }
     const after = await spec.afterBatch?.(plan, writer);

@@ -38,8 +38,11 @@ export interface KVStore {
   iterate(range: KeyRange): AsyncIterable<KVPair[]>;
   /** The keys in `range` only, ascending, in chunks — cheaper where the backend can skip values. */
   keys?(range: KeyRange): AsyncIterable<Buffer[]>;
-  /** Applies every operation, or none, in one synced write. Read-only backends throw KVReadOnlyError. */
-  write(ops: WriteOp[]): Promise<void>;
+  /**
+   * Applies every operation, or none, in one synced write. Read-only backends throw KVReadOnlyError. Backends
+   * that expand range deletes key by key report the keys gathered so far to `onKeys`.
+   */
+  write(ops: WriteOp[], options?: { onKeys?: (keys: number) => void }): Promise<void>;
   /** Physically compacts [start, end) (or everything when no range is given). */
   compact(range?: { start: Buffer; end: Buffer }): Promise<void>;
   close(): Promise<void>;

@@ -124,12 +124,18 @@ class LevelDBStore implements KVStore {
     }
   }
 
-  async write(ops: WriteOp[]): Promise<void> {
+  async write(ops: WriteOp[], options: { onKeys?: (keys: number) => void } = {}): Promise<void> {
     const batch = this.db.batch();
+    let gathered = 0;
     for (const op of ops) {
       if (op.op === 'put') batch.put(op.key, op.value);
       else if (op.op === 'delete') batch.del(op.key);
-      else for await (const keys of this.keys({ gte: op.start, lt: op.end })) for (const key of keys) batch.del(key);
+      else {
+        for await (const keys of this.keys({ gte: op.start, lt: op.end })) {
+          for (const key of keys) batch.del(key);
+          options.onKeys?.((gathered += keys.length));
+        }
+      }
     }
     await batch.write({ sync: true });
   }
