@@ -36,23 +36,33 @@ export async function openLevelDBStore(shardDir: string, options: LevelDBOpenOpt
     await db.open();
   } catch (err) {
     checkpoint?.remove();
-    throw translateOpenError(err, shardDir);
+    throw translateOpenError(err, shardDir, checkpoint?.dir);
   }
   return new LevelDBStore(db, checkpoint, shardDir);
 }
 
-function translateOpenError(err: unknown, shardDir: string): Error {
-  const cause = (err as { cause?: Error }).cause ?? (err as Error);
-  const text = String(cause?.message ?? cause);
-  if (/lock/i.test(text)) return Object.assign(new Error(`leveldb: ${shardDir} is locked by another process`), { code: 'LOCKED' });
-  return new KVCorruptionError(`leveldb: cannot open ${shardDir}: ${text.split('\n')[0]}`, shardDir);
+/** LevelDB's own words, first line only, naming the operator's files rather than the checkpoint's. */
+function levelText(err: unknown, shardDir: string, checkpointDir: string | undefined): string {
+  const e = err as { cause?: Error; message?: string };
+  const text = String(e?.cause?.message ?? e?.message ?? err).split('\n')[0];
+  return checkpointDir ? text.split(checkpointDir).join(shardDir) : text;
 }
 
-/** LevelDB reports damaged tables and logs met while reading as errors with code LEVEL_CORRUPTION. */
-function translateReadError(err: unknown, dir: string): unknown {
-  const e = err as { code?: string; cause?: Error; message?: string };
-  if (e?.code === 'LEVEL_CORRUPTION' || /corrupt/i.test(String(e?.cause?.message ?? ''))) {
-    return new KVCorruptionError(`leveldb: corrupt data in ${dir}: ${String(e.cause?.message ?? e.message).split('\n')[0]}`, dir);
+function translateOpenError(err: unknown, shardDir: string, checkpointDir: string | undefined): Error {
+  const text = levelText(err, shardDir, checkpointDir);
+  if (/lock/i.test(text)) return Object.assign(new Error(`leveldb: ${shardDir} is locked by another process`), { code: 'LOCKED' });
+  return new KVCorruptionError(`leveldb: cannot open ${shardDir}: ${text}`, shardDir);
+}
+
+/**
+ * LevelDB reports damaged tables and logs met while reading as LEVEL_CORRUPTION, and a table cut short as an
+ * I/O error (a read past its end): both mean the shard's files cannot be read as they are.
+ */
+function translateReadError(err: unknown, shardDir: string, checkpointDir: string | undefined): unknown {
+  const e = err as { code?: string };
+  const text = levelText(err, shardDir, checkpointDir);
+  if (e?.code === 'LEVEL_CORRUPTION' || e?.code === 'LEVEL_IO_ERROR' || /corrupt/i.test(text)) {
+    return new KVCorruptionError(`leveldb: cannot read ${shardDir}: ${text}`, shardDir);
   }
   return err;
 }
@@ -72,7 +82,7 @@ class LevelDBStore implements KVStore {
       const value = await this.db.get(key, { fillCache: false });
       return value ?? undefined;
     } catch (err) {
-      throw translateReadError(err, this.dir);
+      throw translateReadError(err, this.dir, this.checkpoint?.dir);
     }
   }
 
@@ -89,7 +99,7 @@ class LevelDBStore implements KVStore {
     try {
       for (;;) {
         const entries = await next.catch((err) => {
-          throw translateReadError(err, this.dir);
+          throw translateReadError(err, this.dir, this.checkpoint?.dir);
         });
         if (entries.length === 0) return;
         next = it.nextv(CHUNK_PAIRS);
@@ -114,7 +124,7 @@ class LevelDBStore implements KVStore {
     try {
       for (;;) {
         const keys = await it.nextv(CHUNK_PAIRS).catch((err) => {
-          throw translateReadError(err, this.dir);
+          throw translateReadError(err, this.dir, this.checkpoint?.dir);
         });
         if (keys.length === 0) return;
         yield keys;
