@@ -1,8 +1,9 @@
 /**
  * Damaged files never end in a stack trace or a hang. Seeded random damage (flipped bytes, truncation, garbage)
  * to every kind of file a shard holds — tables, logs, manifests, CURRENT, OPTIONS, dragonboat.ds — on both
- * backends; each read command must exit with a documented code (0 when the damage was harmless or read around,
- * 3 not a LogDB, 4 not found, 5 corrupt data), and nothing on stderr but its own warnings and one error line.
+ * backends; each read command (and a write's dry run) must exit with a documented code (0 when the damage was
+ * harmless or read around, 3 not a LogDB, 4 not found, 5 corrupt data; 7 or 8 for the dry run's refusals), and
+ * nothing on stderr but its own warnings and one error line.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,8 @@ import { copyFixture, fixtureDir } from '../helpers/fixtures.js';
 
 const ROUNDS = Number(process.env.LOGDB_DAMAGE_ROUNDS ?? 12);
 const DOCUMENTED = new Set([0, 3, 4, 5]);
+/** a write's dry run may also refuse: a torn WAL (7), an OPTIONS file no longer the verified format (8) */
+const DOCUMENTED_FOR_WRITES = new Set([...DOCUMENTED, 7, 8]);
 
 /** A small deterministic generator, so a failure can be replayed. */
 function rng(seed: number) {
@@ -66,9 +69,16 @@ for (const dataset of ['leveldb-v3.2.8/snapshots', 'pebble-v3.3.8/snapshots']) {
         const candidates = random() < 0.8 ? filesOf(shard5) : filesOf(nodehost);
         const file = candidates[Math.floor(random() * candidates.length)];
         const what = `${damage(file, random)} ${file.slice(nodehost.length + 1)} (round ${round})`;
-        for (const args of [['ls-nodes', nodehost], ['dump-entries', nodehost, '-c', '5', '-n', '1', '--all'], ['dump-state', nodehost, '-c', '21', '-n', '1']]) {
+        const commands = [
+          ['ls-nodes', nodehost],
+          ['dump-entries', nodehost, '-c', '5', '-n', '1', '--all'],
+          ['dump-state', nodehost, '-c', '21', '-n', '1'],
+          ['remove-node', nodehost, '-c', '5', '-n', '2', '--dry-run'],
+        ];
+        for (const args of commands) {
           const r = await runCli([...args, '--output', 'json'], { timeoutMs: 60_000 });
-          assert.ok(DOCUMENTED.has(r.code), `${args[0]} after ${what}: exit ${r.code}: ${r.stderr}`);
+          const allowed = args.includes('--dry-run') ? DOCUMENTED_FOR_WRITES : DOCUMENTED;
+          assert.ok(allowed.has(r.code), `${args[0]} after ${what}: exit ${r.code}: ${r.stderr}`);
           assert.doesNotMatch(r.stderr, /\n\s+at /, `${args[0]} after ${what}: no stack trace`);
           // one error line at most, after any per-node warnings (ls-nodes lists what it could read)
           const lines = r.stderr.trimEnd().split('\n').filter(Boolean);
