@@ -28,6 +28,7 @@
 
 import { CodecError } from './errors.js';
 import { MAX_UINT64 } from './uint64.js';
+import { varintLength, writeVarint } from '../util/varint.js';
 
 export interface Entry {
   term: bigint;
@@ -62,20 +63,11 @@ export function sizeUpperLimit(e: Entry): number {
 
 // ---- Encoding ---------------------------------------------------------------------------------------------
 
-function varintSize(x: number): number {
-  let n = 1;
-  while (x >= 0x80) {
-    x = Math.floor(x / 128);
-    n++;
-  }
-  return n;
-}
-
 function u64FieldSize(x: bigint, what: string): number {
   if (x === 0n) return 0;
   if (x < 0n || x > MAX_UINT64) throw new RangeError(`entry ${what} ${x} is not an unsigned 64-bit integer`);
   if (x >= FIXED_FORM_THRESHOLD) return 9;
-  return 1 + varintSize(Number(x));
+  return 1 + varintLength(Number(x));
 }
 
 function typeFieldSize(type: number): number {
@@ -83,7 +75,7 @@ function typeFieldSize(type: number): number {
   if (!Number.isInteger(type) || type < -0x80000000 || type > 0x7fffffff) {
     throw new RangeError(`entry type ${type} is not a 32-bit integer`);
   }
-  return 1 + varintSize(Math.abs(type));
+  return 1 + varintLength(Math.abs(type));
 }
 
 /** The exact number of bytes encodeEntry produces (Dragonboat's Entry.Size). */
@@ -97,17 +89,8 @@ export function entryEncodedSize(e: Entry): number {
   size += u64FieldSize(e.seriesId, 'series ID');
   size += u64FieldSize(e.respondedTo, 'responded-to');
   const cmdLength = e.cmd.length;
-  if (cmdLength !== 0) size += 1 + varintSize(cmdLength) + cmdLength;
+  if (cmdLength !== 0) size += 1 + varintLength(cmdLength) + cmdLength;
   return size;
-}
-
-function writeVarint(buf: Buffer, pos: number, x: number): number {
-  while (x >= 0x80) {
-    buf[pos++] = (x % 128) | 0x80;
-    x = Math.floor(x / 128);
-  }
-  buf[pos++] = x;
-  return pos;
 }
 
 function writeU64Field(buf: Buffer, pos: number, header: number, x: bigint): number {

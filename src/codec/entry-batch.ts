@@ -17,17 +17,9 @@
 
 import { CodecError } from './errors.js';
 import { type Entry, decodeEntry, encodeEntryInto, entryEncodedSize } from './colfer.js';
+import { varintLength } from '../util/varint.js';
 
 const ENTRIES_TAG = 0x0a; // field 1, wire type 2
-
-function varintSize(x: number): number {
-  let n = 1;
-  while (x >= 0x80) {
-    x = Math.floor(x / 128);
-    n++;
-  }
-  return n;
-}
 
 /** True when Dragonboat would store `entries` with term/index of entries 2..n zeroed. */
 export function isBatchCompactable(entries: readonly Entry[]): boolean {
@@ -49,7 +41,7 @@ export function encodeEntryBatch(entries: readonly Entry[]): Buffer {
   for (let i = 0; i < stored.length; i++) {
     const size = entryEncodedSize(stored[i]!);
     sizes[i] = size;
-    total += 1 + varintSize(size) + size;
+    total += 1 + varintLength(size) + size;
   }
   const buf = Buffer.allocUnsafe(total);
   let pos = 0;

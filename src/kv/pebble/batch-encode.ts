@@ -13,6 +13,7 @@
 import type { WriteOp } from '../kv.js';
 import { BATCH_HEADER_SIZE } from './batch.js';
 import { KIND_DELETE, KIND_RANGE_DELETE, KIND_SET } from './internal-key.js';
+import { varintLength, writeVarint } from '../../util/varint.js';
 
 /** The largest sequence number a batch may start at: Pebble's are 56 bits (internal-key.ts), ours must stay exact. */
 export const MAX_BATCH_SEQ = BigInt(Number.MAX_SAFE_INTEGER);
@@ -36,32 +37,14 @@ export function toBatchOp(op: WriteOp): EncodedOp {
   }
 }
 
-function uvarintLength(n: number): number {
-  let len = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 0x80);
-    len++;
-  }
-  return len;
-}
-
-function writeUvarint(buf: Buffer, pos: number, n: number): number {
-  while (n >= 0x80) {
-    buf[pos++] = (n % 0x80) | 0x80;
-    n = Math.floor(n / 0x80);
-  }
-  buf[pos++] = n;
-  return pos;
-}
-
 /** The batch holding `ops` at sequence numbers seq, seq+1, …. */
 export function encodeBatch(seq: bigint, ops: EncodedOp[]): Buffer {
   if (seq < 1n || seq > MAX_BATCH_SEQ) throw new RangeError(`pebble/batch: sequence number ${seq} is out of range`);
   if (ops.length > 0xffffffff) throw new RangeError('pebble/batch: too many operations for one batch');
   let size = BATCH_HEADER_SIZE;
   for (const op of ops) {
-    size += 1 + uvarintLength(op.key.length) + op.key.length;
-    if (op.value !== undefined) size += uvarintLength(op.value.length) + op.value.length;
+    size += 1 + varintLength(op.key.length) + op.key.length;
+    if (op.value !== undefined) size += varintLength(op.value.length) + op.value.length;
   }
   const out = Buffer.alloc(size);
   out.writeBigUInt64LE(seq, 0);
@@ -71,10 +54,10 @@ export function encodeBatch(seq: bigint, ops: EncodedOp[]): Buffer {
     const hasValue = op.kind === KIND_SET || op.kind === KIND_RANGE_DELETE;
     if (hasValue !== (op.value !== undefined)) throw new Error(`pebble/batch: kind ${op.kind} ${hasValue ? 'needs' : 'takes no'} value`);
     out[pos++] = op.kind;
-    pos = writeUvarint(out, pos, op.key.length);
+    pos = writeVarint(out, pos, op.key.length);
     pos += op.key.copy(out, pos);
     if (op.value !== undefined) {
-      pos = writeUvarint(out, pos, op.value.length);
+      pos = writeVarint(out, pos, op.value.length);
       pos += op.value.copy(out, pos);
     }
   }

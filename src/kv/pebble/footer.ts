@@ -13,6 +13,7 @@
 import { readUint32LE } from './coding.js';
 import { DecodeError } from './errors.js';
 import { BLOCK_TRAILER_SIZE, CHECKSUM_CRC32C, decodeBlockHandle, type BlockHandle } from './block.js';
+import { varintLength } from '../../util/varint.js';
 
 // --- wire format ---
 export const ROCKSDB_FOOTER_SIZE = 53;
@@ -75,11 +76,3 @@ function encodedLength(handle: BlockHandle): number {
   return varintLength(handle.offset) + varintLength(handle.length);
 }
 
-function varintLength(v: number): number {
-  let n = 1;
-  while (v >= 128) {
-    v = Math.floor(v / 128);
-    n++;
-  }
-  return n;
-}
