@@ -8,11 +8,15 @@
  * behind. Whatever LevelDB then does to the checkpoint only touches the links and copies: LevelDB never
  * modifies a table file, it only creates new ones and unlinks old ones.
  *
+ * The checkpoint lives in the system temp dir ($TMPDIR). On another filesystem than the shard, hard links are
+ * impossible and the tables are copied: `tableBytesCopied` says how much, so the CLI can suggest a TMPDIR on
+ * the NodeHost's filesystem.
+ *
  * What this can promise on a live shard: the files are taken one by one, not atomically, so a NodeHost writing
  * at the same moment can make the checkpoint miss its newest writes or (rarely) fail to open; the operator's
  * files are never changed either way.
  */
-import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -54,6 +58,9 @@ function isAlive(pid: number): boolean {
 
 let swept = false;
 
+/** Bytes of table files copied (not linked) into checkpoints by this process. */
+export let tableBytesCopied = 0;
+
 /** Checkpoints still open, removed when the process exits however it exits (process.exit on a closed pipe too). */
 const live = new Set<string>();
 process.once('exit', () => {
@@ -79,6 +86,7 @@ export function createCheckpoint(shardDir: string): Checkpoint {
         } catch {
           linked = false;
           copyFileSync(from, to);
+          tableBytesCopied += statSync(to).size;
         }
       } else if (REWRITTEN_BY_LEVELDB.test(name)) {
         copyFileSync(from, to);
