@@ -21,13 +21,16 @@ export default defineCommand({
     await withReader(ctx, async (reader) => {
       const nodes: NodeSummary[] = [];
       let failed: LogdbError | undefined;
-      for (const ref of await reader.listNodeInfo()) {
-        try {
-          nodes.push(await summarizeRef(reader, ref));
-        } catch (err) {
-          if (!(err instanceof LogdbError) || err.kind !== 'corrupt') throw err;
-          warn(err.message);
-          failed = err;
+      // shard by shard, so each is opened once (ListNodeInfo's order: shard, then cluster and node)
+      for (const shard of reader.layout.shards) {
+        for (const ref of await reader.listNodeInfoIn(shard.index)) {
+          try {
+            nodes.push(await summarizeRef(reader, ref));
+          } catch (err) {
+            if (!(err instanceof LogdbError) || err.kind !== 'corrupt') throw err;
+            warn(err.message);
+            failed = err;
+          }
         }
       }
       emitRecords(

@@ -127,14 +127,19 @@ export class LogDBReader {
   /** ListNodeInfo (§8.2): every node with a Bootstrap record, shard order then key order. */
   async listNodeInfo(): Promise<NodeRef[]> {
     const nodes: NodeRef[] = [];
-    for (const shard of this.layout.shards) {
-      const store = await this.shards.store(shard.index);
-      for await (const chunk of this.iterate(store, bootstrapScanRange(), shard.index)) {
-        for (const { key } of chunk) {
-          if (key.length !== 20) continue; // Dragonboat asserts 20-byte bootstrap keys; `logdb check` reports others
-          const k = decodeKey(key);
-          nodes.push({ clusterId: k.clusterId, nodeId: k.nodeId, shard: shard.index });
-        }
+    for (const shard of this.layout.shards) nodes.push(...(await this.listNodeInfoIn(shard.index)));
+    return nodes;
+  }
+
+  /** ListNodeInfo of one shard: a sweep can finish with a shard before it opens the next. */
+  async listNodeInfoIn(shard: number): Promise<NodeRef[]> {
+    const nodes: NodeRef[] = [];
+    const store = await this.shards.store(shard);
+    for await (const chunk of this.iterate(store, bootstrapScanRange(), shard)) {
+      for (const { key } of chunk) {
+        if (key.length !== 20) continue; // Dragonboat asserts 20-byte bootstrap keys; `logdb check` reports others
+        const k = decodeKey(key);
+        nodes.push({ clusterId: k.clusterId, nodeId: k.nodeId, shard });
       }
     }
     return nodes;

@@ -1,14 +1,30 @@
 /**
- * The shards of one LogDB, opened lazily: a command that reads one node opens one shard; a command that lists
- * every node opens them all. Backend errors are translated into the errors people see.
+ * The shards of one LogDB, opened lazily: a command that reads one node opens one shard; a command that sweeps
+ * every shard opens them in turn. Backend errors are translated into the errors people see.
+ *
+ * Reading keeps at most MAX_OPEN_READ_STORES shards open at once: an open Pebble shard holds its unflushed WAL
+ * files in memory (up to Dragonboat's 4 × 128 MiB memtables per shard), so a sweep over 16 shards must not keep
+ * them all. What callers get is a handle that reopens its shard transparently if it was closed meanwhile; a
+ * shard is only closed while no read on it is under way. Writing keeps every shard it opened (they hold locks).
  */
-import { KVCorruptionError, type KVStore } from '../kv/kv.js';
+import { KVCorruptionError, type KeyRange, type KVPair, type KVStore, type WriteOp } from '../kv/kv.js';
 import { openStore } from '../kv/open.js';
 import { LogdbError } from '../errors.js';
 import type { Layout, ShardLocation } from './layout.js';
 
+const MAX_OPEN_READ_STORES = 4;
+
+interface Slot {
+  store: Promise<KVStore>;
+  /** reads under way on this shard: it is not closed while any is */
+  active: number;
+}
+
 export class ShardSet {
   private readonly open = new Map<number, Promise<KVStore>>();
+  /** read mode: open shards, least recently used first */
+  private readonly slots = new Map<number, Slot>();
+  private readonly handles = new Map<number, KVStore>();
 
   constructor(
     readonly layout: Layout,
@@ -24,20 +40,119 @@ export class ShardSet {
   }
 
   store(index: number): Promise<KVStore> {
+    if (this.mode === 'read') {
+      let handle = this.handles.get(index);
+      if (!handle) {
+        handle = this.readHandle(index);
+        this.handles.set(index, handle);
+      }
+      return Promise.resolve(handle);
+    }
     let pending = this.open.get(index);
     if (!pending) {
-      const shard = this.location(index);
-      pending = openStore(shard.dir, { backend: shard.backend, mode: this.mode, walDir: shard.walDir }).catch((err) => {
-        throw translateStoreError(err, shard);
-      });
+      pending = this.openShard(index);
       this.open.set(index, pending);
     }
     return pending;
   }
 
+  private openShard(index: number): Promise<KVStore> {
+    const shard = this.location(index);
+    return openStore(shard.dir, { backend: shard.backend, mode: this.mode, walDir: shard.walDir }).catch((err) => {
+      throw translateStoreError(err, shard);
+    });
+  }
+
+  /** The open store of a shard for one read, reopened if it was closed; `release` when the read is done. */
+  private async acquire(index: number): Promise<{ store: KVStore; release: () => void }> {
+    let slot = this.slots.get(index);
+    if (slot) this.slots.delete(index); // re-inserted below as the most recently used
+    else slot = { store: this.openShard(index), active: 0 };
+    this.slots.set(index, slot);
+    slot.active++;
+    this.evictIdle();
+    try {
+      const store = await slot.store;
+      const used = slot;
+      return {
+        store,
+        release: () => {
+          used.active--;
+          this.evictIdle();
+        },
+      };
+    } catch (err) {
+      slot.active--;
+      if (this.slots.get(index) === slot) this.slots.delete(index);
+      throw err;
+    }
+  }
+
+  private evictIdle(): void {
+    for (const [index, slot] of this.slots) {
+      if (this.slots.size <= MAX_OPEN_READ_STORES) return;
+      if (slot.active > 0) continue;
+      this.slots.delete(index);
+      void slot.store.then((s) => s.close()).catch(() => undefined);
+    }
+  }
+
+  private readHandle(index: number): KVStore {
+    const shards = this;
+    const location = this.location(index);
+    return {
+      backend: location.backend === 'leveldb' ? 'leveldb' : 'pebble',
+      async get(key: Buffer) {
+        const { store, release } = await shards.acquire(index);
+        try {
+          return await store.get(key);
+        } finally {
+          release();
+        }
+      },
+      async *iterate(range: KeyRange): AsyncIterable<KVPair[]> {
+        const { store, release } = await shards.acquire(index);
+        try {
+          yield* store.iterate(range);
+        } finally {
+          release();
+        }
+      },
+      async *keys(range: KeyRange): AsyncIterable<Buffer[]> {
+        const { store, release } = await shards.acquire(index);
+        try {
+          if (store.keys) yield* store.keys(range);
+          else for await (const chunk of store.iterate(range)) yield chunk.map((p) => p.key);
+        } finally {
+          release();
+        }
+      },
+      async write(ops: WriteOp[], options?: { onKeys?: (keys: number) => void }) {
+        const { store, release } = await shards.acquire(index);
+        try {
+          await store.write(ops, options);
+        } finally {
+          release();
+        }
+      },
+      async compact(range?: { start: Buffer; end: Buffer }) {
+        const { store, release } = await shards.acquire(index);
+        try {
+          await store.compact(range);
+        } finally {
+          release();
+        }
+      },
+      // the ShardSet closes what it opened
+      close: async () => undefined,
+    };
+  }
+
   async closeAll(): Promise<void> {
-    const stores = [...this.open.values()];
+    const stores = [...this.open.values(), ...[...this.slots.values()].map((s) => s.store)];
     this.open.clear();
+    this.slots.clear();
+    this.handles.clear();
     for (const s of stores) {
       try {
         await (await s).close();
