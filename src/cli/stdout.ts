@@ -8,20 +8,12 @@ const BUFFER_BYTES = 1024 * 1024;
 
 let buffer = Buffer.allocUnsafe(BUFFER_BYTES);
 let used = 0;
-let pipeClosed = false;
 
 export function installPipeHandling(): void {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') {
-      pipeClosed = true;
-      process.exit(0);
-    }
+    if (err.code === 'EPIPE') process.exit(0);
     throw err;
   });
-}
-
-export function isPipeClosed(): boolean {
-  return pipeClosed;
 }
 
 /** Queues text for stdout; returns a promise to await when the buffer was flushed into a full pipe. */

@@ -7,8 +7,6 @@
  * tables, so the space comes back when Pebble next compacts, after the NodeHost next runs (the result says so).
  * A full compaction changes no record, so on Pebble there is nothing logdb could do: it is refused (exit 8).
  */
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseId, parseOptionalIndex } from '../cli/args.js';
 import { defineCommand } from '../cli/command.js';
 import { NODE_OPTIONS, requireNode } from '../cli/node-args.js';
@@ -16,21 +14,13 @@ import { runWrite } from '../cli/write-runner.js';
 import { LogdbError, usageError } from '../errors.js';
 import { PEBBLE_COMPACTION_DEFERRED } from '../kv/pebble/writer-store.js';
 import { discoverLayout, type Layout } from '../logdb/layout.js';
+import { diskUsage } from '../logdb/stats/disk-usage.js';
 import { planCompactNode, type CompactNodePlan } from '../logdb/write/compact.js';
 import type { WritePlan } from '../logdb/write/plan.js';
 
-function dirBytes(dir: string): number {
-  let total = 0;
-  for (const name of readdirSync(dir)) {
-    const st = statSync(join(dir, name));
-    if (st.isFile()) total += st.size;
-  }
-  return total;
-}
-
 function shardSizes(layout: Layout, shards: number[]): Record<string, number> {
   const sizes: Record<string, number> = {};
-  for (const i of shards) sizes[`logdb-${i}`] = dirBytes(layout.shards.find((s) => s.index === i)!.dir);
+  for (const i of shards) sizes[`logdb-${i}`] = diskUsage(layout.shards.find((s) => s.index === i)!).bytes;
   return sizes;
 }
 

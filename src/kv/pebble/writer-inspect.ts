@@ -19,7 +19,6 @@
  * Refusals are LogdbErrors that say what was found and what to do; unreadable files are 'corrupt'.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { LogdbError } from '../../errors.js';
 import { KVCorruptionError } from '../kv.js';
 import { BATCH_HEADER_SIZE } from './batch.js';

@@ -137,18 +137,26 @@ export async function collectShard(store: KVStore, shard: number, entryStore: En
   const ranges = wholeShardRanges();
   const where = `logdb-${shard}`;
 
+  /** Counts a key for the shard and its node; undefined for a key that is not a LogDB key. */
+  const count = (key: Buffer): { k: DecodedKey; node: NodeStats } | undefined => {
+    const k = decode(key);
+    if (!k) {
+      keys.other++;
+      return undefined;
+    }
+    const field = kindField(k.kind);
+    keys[field]++;
+    const node = nodes.get(k.clusterId, k.nodeId);
+    node.keys[field]++;
+    return { k, node };
+  };
+
   for await (const chunk of scanRanges(store, ranges.records)) {
     progress.advance(chunk.length, where);
     for (const { key, value } of chunk) {
-      const k = decode(key);
-      if (!k) {
-        keys.other++;
-        continue;
-      }
-      const field = kindField(k.kind);
-      keys[field]++;
-      const node = nodes.get(k.clusterId, k.nodeId);
-      node.keys[field]++;
+      const counted = count(key);
+      if (!counted) continue;
+      const { k, node } = counted;
       if (k.kind === KeyKind.MaxIndex && value.length === 8) node.maxIndex = value.readBigUInt64BE(0);
       // snapshot keys come in ascending index order: the last one is the newest
       if (k.kind === KeyKind.Snapshot && value.length > 0) node.snapshotIndex = k.index!;
@@ -160,16 +168,9 @@ export async function collectShard(store: KVStore, shard: number, entryStore: En
   for await (const chunk of scanRanges(store, ranges.entries)) {
     progress.advance(chunk.length, where);
     for (const pair of chunk) {
-      const k = decode(pair.key);
-      if (!k) {
-        keys.other++;
-        continue;
-      }
-      const field = kindField(k.kind);
-      keys[field]++;
-      const node = nodes.get(k.clusterId, k.nodeId);
-      node.keys[field]++;
-      if (k.kind !== ownKind) continue;
+      const counted = count(pair.key);
+      if (!counted || counted.k.kind !== ownKind) continue;
+      const { k, node } = counted;
       if (!current || current.node !== node) current = new NodeLogCounter(node, entryStore);
       current.record(pair, k.index!);
     }
