@@ -28,7 +28,7 @@ import {
   encodeState,
 } from '../../src/codec/messages.js';
 import { readU64BE, readU64LE, u64BE } from '../../src/codec/uint64.js';
-import { fixtureDir, missingFixture, readJson } from '../helpers/fixtures.js';
+import { fixtureDir, readJson } from '../helpers/fixtures.js';
 import {
   bootstrapAsExpected,
   entryScalarsAsExpected,
@@ -46,7 +46,6 @@ const DATASETS = [
   'leveldb-v3.2.8/imported',
   'leveldb-v3.2.8/overwrite-batched',
   'leveldb-v3.2.8/removed',
-  'leveldb-v3.2.8/large',
   'leveldb-v3.2.8/ops/before-plain',
   'leveldb-v3.2.8/ops/import/after',
   'pebble-v3.3.8/basic',
@@ -188,7 +187,7 @@ function expectedEntries(node: any): any[] {
 }
 
 for (const dataset of DATASETS) {
-  describe(`fixture ${dataset}`, { skip: missingFixture(dataset) }, () => {
+  describe(`fixture ${dataset}`, () => {
     it('every key and value decodes, and re-encodes to the same bytes; the records agree with expected.json', () => {
       const { records, counts } = decodeDataset(dataset);
       assert.ok(Object.keys(counts).length > 0, 'the dump has values');
@@ -237,7 +236,7 @@ describe('dragonboat.ds and NODEHOST.ID', () => {
     { dataset: 'pebble-v3.3.8/waldir', v33: true },
   ];
   for (const { dataset, v33 } of cases) {
-    it(`${dataset}: decodes to expected.json's dragonboatDs and re-encodes to the same bytes`, { skip: missingFixture(dataset) }, () => {
+    it(`${dataset}: decodes to expected.json's dragonboatDs and re-encodes to the same bytes`, () => {
       const dir = fixtureDir(dataset)!;
       const expected = readJson(join(dir, 'expected.json')).dragonboatDs;
       const file = readFileSync(join(dir, 'nodehost', 'dragonboat.ds'));
@@ -268,7 +267,7 @@ describe('dragonboat.ds and NODEHOST.ID', () => {
     });
   }
 
-  it('a flipped bit in dragonboat.ds is a corrupted flag file', { skip: missingFixture('pebble-v3.3.8/basic') }, () => {
+  it('a flipped bit in dragonboat.ds is a corrupted flag file', () => {
     const file = Buffer.from(readFileSync(join(fixtureDir('pebble-v3.3.8/basic')!, 'nodehost', 'dragonboat.ds')));
     file[20]! ^= 0x40;
     assert.throws(() => decodeFlagFile(file, 'dragonboat.ds'), /corrupted flag file/);

@@ -151,7 +151,7 @@ function checkFlagFile(f: ListedFile): void {
 }
 
 for (const backend of ['leveldb-v3.2.8', 'pebble-v3.3.8']) {
-  describe(`gbsnap and flag files of ${backend}/ops`, { skip: fixtureDir(`${backend}/ops`) ? false : 'ops fixtures absent' }, () => {
+  describe(`gbsnap and flag files of ${backend}/ops`, () => {
     const files = listedFiles(backend);
 
     it('every .gbsnap matches its decoded listing (header, checksums, blocks, tail)', () => {

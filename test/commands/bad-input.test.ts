@@ -13,7 +13,6 @@ import { runCli } from '../helpers/cli.js';
 import { copyFixture, fixtureDir } from '../helpers/fixtures.js';
 
 const SNAPSHOTS = 'leveldb-v3.2.8/snapshots';
-const skip = !fixtureDir(SNAPSHOTS) && 'fixture missing';
 
 function assertOneLine(stderr: string, pattern: RegExp): void {
   const lines = stderr.trimEnd().split('\n');
@@ -54,14 +53,14 @@ const usageCases: [string, (d: string) => string[], RegExp][] = [
   ['an unknown entry type', (d) => ['dump-entries', d, '-c', '5', '-n', '1', '--type', 'Bogus'], /unknown entry type "Bogus"/],
 ];
 for (const [what, args, pattern] of usageCases) {
-  test(`${what} is a usage error (exit 2)`, { skip }, async () => {
+  test(`${what} is a usage error (exit 2)`, async () => {
     const r = await runCli(args(join(fixtureDir(SNAPSHOTS)!, 'nodehost')));
     assert.equal(r.code, 2, r.stderr);
     assertOneLine(r.stderr, pattern);
   });
 }
 
-test('a node that does not exist is "not found" (exit 4)', { skip }, async () => {
+test('a node that does not exist is "not found" (exit 4)', async () => {
   const { dir, cleanup } = copyFixture(SNAPSHOTS);
   try {
     const r = await runCli(['dump-entries', join(dir, 'nodehost'), '--cluster', '5', '--node', '99']);
@@ -72,7 +71,7 @@ test('a node that does not exist is "not found" (exit 4)', { skip }, async () =>
   }
 });
 
-test('a corrupted CURRENT is "corrupt data" (exit 5)', { skip }, async () => {
+test('a corrupted CURRENT is "corrupt data" (exit 5)', async () => {
   const { dir, cleanup } = copyFixture(SNAPSHOTS);
   try {
     writeFileSync(join(dir, 'nodehost/fixturehost/00000000000000000001/logdb-5/CURRENT'), 'MANIFEST-999999\n');
@@ -84,7 +83,7 @@ test('a corrupted CURRENT is "corrupt data" (exit 5)', { skip }, async () => {
   }
 });
 
-test('a corrupted MANIFEST is "corrupt data" (exit 5)', { skip }, async () => {
+test('a corrupted MANIFEST is "corrupt data" (exit 5)', async () => {
   const { dir, cleanup } = copyFixture(SNAPSHOTS);
   try {
     const shard = join(dir, 'nodehost/fixturehost/00000000000000000001/logdb-5');
@@ -98,7 +97,7 @@ test('a corrupted MANIFEST is "corrupt data" (exit 5)', { skip }, async () => {
   }
 });
 
-test('a truncated state value and a garbage entry are "corrupt data" (exit 5), naming the node', { skip }, async () => {
+test('a truncated state value and a garbage entry are "corrupt data" (exit 5), naming the node', async () => {
   const { dir, cleanup } = copyFixture(SNAPSHOTS);
   try {
     const store = await openLevelDBStore(join(dir, 'nodehost/fixturehost/00000000000000000001/logdb-5'), { mode: 'write' });

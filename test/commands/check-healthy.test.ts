@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { copyToTemp, fixtureDir } from '../helpers/fixtures.js';
-import { holdingRecordedPlace, PlaceUnavailable } from '../logdb/check/recorded-place.js';
+import { holdingRecordedPlace, PlaceUnavailable, RECORDED_NODEHOST_DIR } from '../logdb/check/recorded-place.js';
 
 const BACKENDS = ['leveldb-v3.2.8', 'pebble-v3.3.8'];
 const OPS_DIRS = ['before-plain', 'before-batched', 'import/after', 'remove-plain/after', 'remove-batched/after', 'compact-plain/after', 'compact-batched/after'];
@@ -38,7 +38,7 @@ const has = (findings: Finding[], code: string, severity: string, c: string, n: 
 
 const describe = (findings: Finding[]) => findings.map((f) => `${f.severity} ${f.code} ${f.clusterId}/${f.nodeId}`).join('; ');
 
-test('check --deep passes every ops dir of both backends, at the path its records name', { skip: !fixtureDir('leveldb-v3.2.8/ops') && 'ops fixtures missing' }, async (t) => {
+test('check --deep passes every ops dir of both backends, at the path its records name', async (t) => {
   try {
     await holdingRecordedPlace(async (place) => {
       for (const backend of BACKENDS) {
@@ -75,12 +75,12 @@ test('check --deep passes every ops dir of both backends, at the path its record
       }
     });
   } catch (err) {
-    if (err instanceof PlaceUnavailable) t.skip(err.message);
-    else throw err;
+    if (err instanceof PlaceUnavailable) assert.fail(`${err.message}: this test needs ${RECORDED_NODEHOST_DIR} free (the path the fixtures' snapshot records name)`);
+    throw err;
   }
 });
 
-test('a moved NodeHost dir is still healthy: the records point elsewhere, the files are checked where they are', { skip: !fixtureDir('leveldb-v3.2.8/ops') && 'ops fixtures missing' }, async () => {
+test('a moved NodeHost dir is still healthy: the records point elsewhere, the files are checked where they are', async () => {
   const { dir, cleanup } = copyToTemp(fixtureDir('leveldb-v3.2.8/ops/before-plain/nodehost')!, 'check-moved');
   try {
     const { code, report } = await check(dir, '--deep');
@@ -100,7 +100,7 @@ test('a moved NodeHost dir is still healthy: the records point elsewhere, the fi
   }
 });
 
-test('check --cluster/--node looks at that node only, and a node that is not there is exit 4', { skip: !fixtureDir('leveldb-v3.2.8/ops') && 'ops fixtures missing' }, async () => {
+test('check --cluster/--node looks at that node only, and a node that is not there is exit 4', async () => {
   const { dir, cleanup } = copyToTemp(fixtureDir('leveldb-v3.2.8/ops/import/after/nodehost')!, 'check-node');
   try {
     const { code, report } = await check(dir, '--cluster', '100', '--node', '1');

@@ -19,14 +19,13 @@ import { INVALID_EXPORT_MESSAGES, invalidImportCases, membersArg } from '../help
 import { treeFingerprint } from '../helpers/tree.js';
 
 const OPS = 'leveldb-v3.2.8/ops';
-const skip = !fixtureDir(OPS) && 'fixture missing';
 const ORIGINAL_NODEHOST = '/var/lib/dragonboat/nodehost';
 const NODE_DIR = 'fixturehost/00000000000000000001/snapshot-part-100/snapshot-100-1';
 const MEMBERS = '1=fixture-ops.example.internal:63100,4=fixture-ops-n4.example.internal:63104,5=fixture-ops-n5.example.internal:63105';
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
-test('import-snapshot gives tools.ImportSnapshot\'s result (LevelDB, snappy export of cluster 100 as node 1)', { skip }, async () => {
+test('import-snapshot gives tools.ImportSnapshot\'s result (LevelDB, snappy export of cluster 100 as node 1)', async () => {
   const { dir, cleanup } = copyFixture(OPS);
   try {
     const nodehost = join(dir, 'before-plain/nodehost');
@@ -54,7 +53,7 @@ test('import-snapshot gives tools.ImportSnapshot\'s result (LevelDB, snappy expo
 const errors = invalidImportCases(OPS);
 
 for (const c of errors) {
-  test(`import-snapshot refuses ${c.case} (exit 10) and changes nothing (Dragonboat: ${c.toolsImportSnapshotResult ?? c.result})`, { skip }, async () => {
+  test(`import-snapshot refuses ${c.case} (exit 10) and changes nothing (Dragonboat: ${c.toolsImportSnapshotResult ?? c.result})`, async () => {
     const { dir, cleanup } = copyFixture(OPS);
     try {
       const nodehost = join(dir, 'before-plain/nodehost');

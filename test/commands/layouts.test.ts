@@ -14,7 +14,7 @@ const ids = (nodes: any[]) => nodes.map((n) => `${n.clusterId}/${n.nodeId}@${n.s
 
 for (const dataset of ['leveldb-v3.2.8/snapshots', 'pebble-v3.3.8/snapshots']) {
   const dir = fixtureDir(dataset);
-  test(`${dataset}: the NodeHost dir, its deployment dir and a shard dir list the same nodes`, { skip: !dir && 'fixture missing' }, async () => {
+  test(`${dataset}: the NodeHost dir, its deployment dir and a shard dir list the same nodes`, async () => {
     const nodehost = join(dir!, 'nodehost');
     const all = await cliJson<any[]>(['ls-nodes', nodehost]);
     assert.deepEqual(ids(await cliJson<any[]>(['ls-nodes', join(nodehost, DEPLOYMENT)])), ids(all));
@@ -28,7 +28,7 @@ for (const dataset of ['leveldb-v3.2.8/snapshots', 'pebble-v3.3.8/snapshots']) {
 }
 
 const WALDIR = 'pebble-v3.3.8/waldir';
-test('a Pebble shard with a separate WAL dir reads the same given the NodeHost WALDir or the shard\'s WAL dir', { skip: !fixtureDir(WALDIR) && 'fixture missing' }, async () => {
+test('a Pebble shard with a separate WAL dir reads the same given the NodeHost WALDir or the shard\'s WAL dir', async () => {
   const root = fixtureDir(WALDIR)!;
   const shard = join(root, 'nodehost', DEPLOYMENT, 'logdb-6');
   const viaRoot = await cliJson<any[]>(['ls-nodes', shard, '--wal-dir', join(root, 'wal')]);

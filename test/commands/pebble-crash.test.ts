@@ -17,7 +17,6 @@ import { copyFixture, fixtureDir } from '../helpers/fixtures.js';
 import { dumpLogdb, type Dump } from '../helpers/kv-dump.js';
 import { assertNoTornWal, IMPORT_MEMBERS, PEBBLE_OPS, shardDir } from './pebble-helpers.js';
 
-const skip = !fixtureDir(PEBBLE_OPS) && 'fixture missing';
 /** The steps after which the new WAL exists under its final name: the change is complete from there on. */
 const PUBLISHED: CrashStep[] = ['linked', 'renamed', 'dir-synced'];
 
@@ -63,7 +62,7 @@ const CASES: Case[] = [
 ];
 
 for (const c of CASES) {
-  test(`${c.command} on Pebble killed at each step of its WAL write is before or after, never between`, { skip, timeout: 300_000 }, async (t) => {
+  test(`${c.command} on Pebble killed at each step of its WAL write is before or after, never between`, { timeout: 300_000 }, async (t) => {
     const exp = copyFixture(`${PEBBLE_OPS}/exports/snappy`);
     try {
       const full = copyFixture(`${PEBBLE_OPS}/before-plain`);

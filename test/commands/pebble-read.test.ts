@@ -23,7 +23,7 @@ function assertOneLine(stderr: string, pattern: RegExp): void {
   assert.match(lines[0], pattern);
 }
 
-test('every read command leaves a Pebble NodeHost dir identical (names, sizes, bytes, mtimes)', { skip: !fixtureDir(WALDIR) && 'fixture missing' }, async () => {
+test('every read command leaves a Pebble NodeHost dir identical (names, sizes, bytes, mtimes)', async () => {
   const { dir, cleanup } = copyFixture(WALDIR);
   try {
     const before = treeFingerprint(dir);
@@ -44,7 +44,7 @@ test('every read command leaves a Pebble NodeHost dir identical (names, sizes, b
   }
 });
 
-test('info shows the Pebble backend and the v3.3 writer', { skip: !fixtureDir(SNAPSHOTS) && 'fixture missing' }, async () => {
+test('info shows the Pebble backend and the v3.3 writer', async () => {
   const info = await cliJson(['info', join(fixtureDir(SNAPSHOTS)!, 'nodehost')]);
   assert.equal(info.backend, 'pebble');
   assert.equal(info.writerVersion, 'v3.3');
@@ -52,7 +52,7 @@ test('info shows the Pebble backend and the v3.3 writer', { skip: !fixtureDir(SN
   assert.equal(info.nodeHostId, 'nhid-81985529216486895');
 });
 
-test('a NodeHost whose WAL files live elsewhere says to pass --wal-dir (exit 3)', { skip: !fixtureDir(WALDIR) && 'fixture missing' }, async () => {
+test('a NodeHost whose WAL files live elsewhere says to pass --wal-dir (exit 3)', async () => {
   const r = await runCli(['ls-nodes', join(fixtureDir(WALDIR)!, 'nodehost')]);
   assert.equal(r.code, 3, r.stderr);
   assertOneLine(r.stderr, /--wal-dir/);
@@ -71,7 +71,7 @@ async function withDamagedTable(damage: (sst: string) => void) {
   }
 }
 
-test('a flipped byte in a table data block is corrupt data (exit 5), naming the file and offset', { skip: !fixtureDir(SNAPSHOTS) && 'fixture missing' }, async () => {
+test('a flipped byte in a table data block is corrupt data (exit 5), naming the file and offset', async () => {
   const r = await withDamagedTable((sst) => {
     const bytes = readFileSync(sst);
     bytes[100] ^= 0xff; // inside the first data block
@@ -81,19 +81,19 @@ test('a flipped byte in a table data block is corrupt data (exit 5), naming the 
   assertOneLine(r.stderr, /checksum.*\d+\.sst.*offset \d+|\d+\.sst.*offset \d+.*checksum/i);
 });
 
-test('a truncated table is corrupt data (exit 5), naming the file', { skip: !fixtureDir(SNAPSHOTS) && 'fixture missing' }, async () => {
+test('a truncated table is corrupt data (exit 5), naming the file', async () => {
   const r = await withDamagedTable((sst) => truncateSync(sst, Math.floor(statSync(sst).size / 2)));
   assert.equal(r.code, 5, r.stderr);
   assertOneLine(r.stderr, /\d+\.sst/);
 });
 
-test('a table the MANIFEST names but that is missing is corrupt data (exit 5), naming the file', { skip: !fixtureDir(SNAPSHOTS) && 'fixture missing' }, async () => {
+test('a table the MANIFEST names but that is missing is corrupt data (exit 5), naming the file', async () => {
   const r = await withDamagedTable((sst) => rmSync(sst));
   assert.equal(r.code, 5, r.stderr);
   assertOneLine(r.stderr, /\d+\.sst/);
 });
 
-test('a WAL cut mid-record is read up to the tear, as Pebble reads it: like the same WAL cut before that record', { skip: !fixtureDir(WALDIR) && 'fixture missing' }, async () => {
+test('a WAL cut mid-record is read up to the tear, as Pebble reads it: like the same WAL cut before that record', async () => {
   const torn = copyFixture(WALDIR);
   const clean = copyFixture(WALDIR);
   try {

@@ -20,7 +20,6 @@ import { treeFingerprint } from '../helpers/tree.js';
 import { DEPLOYMENT, dumpDigest, ldbAvailable, ldbDigest, PEBBLE_OPS, shardDir, walNames } from './pebble-helpers.js';
 
 const BEFORE = `${PEBBLE_OPS}/before-plain`;
-const skip = !fixtureDir(PEBBLE_OPS) && 'fixture missing';
 
 /** The three write commands on before-plain; import-snapshot reads the export from `exportDir`. */
 const WRITES: [string, (nodehost: string, exportDir: string) => string[], number][] = [
@@ -64,7 +63,7 @@ function tearNewestWal(dir: string): void {
 }
 
 for (const [command, args, shard] of WRITES) {
-  test(`${command} --dry-run on Pebble prints the plan and changes nothing`, { skip }, () =>
+  test(`${command} --dry-run on Pebble prints the plan and changes nothing`, () =>
     unchangedAfter((nh, exp) => [...args(nh, exp), '--dry-run', '--output', 'json'], 0, (r) => {
       const plan = JSON.parse(r.stdout);
       assert.deepEqual([plan.dryRun, plan.applied, plan.command], [true, false, command]);
@@ -72,30 +71,30 @@ for (const [command, args, shard] of WRITES) {
       assert.ok(plan.shards[0].batch.length > 0, 'the plan lists the batch');
     }));
 
-  test(`${command} on Pebble without --yes and without a terminal refuses (exit 7)`, { skip }, () =>
+  test(`${command} on Pebble without --yes and without a terminal refuses (exit 7)`, () =>
     unchangedAfter((nh, exp) => args(nh, exp), 7, (r) => assert.match(r.stderr, /--yes/)));
 
-  test(`${command} on a Pebble NodeHost another process holds refuses (exit 6)`, { skip }, () =>
+  test(`${command} on a Pebble NodeHost another process holds refuses (exit 6)`, () =>
     unchangedAfter((nh, exp) => [...args(nh, exp), '--yes'], 6, (r) => assert.match(r.stderr, /locked/), async (nh) => {
       const child = await holdLock(join(nh, 'LOCK'));
       return () => child.kill('SIGKILL');
     }));
 
-  test(`${command} on a Pebble shard whose LOCK another process holds refuses (exit 6)`, { skip }, () =>
+  test(`${command} on a Pebble shard whose LOCK another process holds refuses (exit 6)`, () =>
     unchangedAfter((nh, exp) => [...args(nh, exp), '--yes'], 6, (r) => assert.match(r.stderr, new RegExp(`logdb-${shard}/LOCK is locked`)), async (nh) => {
       const child = await holdLock(join(shardDir(nh, shard), 'LOCK'));
       return () => child.kill('SIGKILL');
     }));
 
   for (const dryRun of [false, true]) {
-    test(`${command}${dryRun ? ' --dry-run' : ''} on a shard whose newest WAL is torn refuses (exit 7): one NodeHost start and stop repairs it`, { skip }, () =>
+    test(`${command}${dryRun ? ' --dry-run' : ''} on a shard whose newest WAL is torn refuses (exit 7): one NodeHost start and stop repairs it`, () =>
       unchangedAfter((nh, exp) => [...args(nh, exp), '--yes', ...(dryRun ? ['--dry-run'] : [])], 7, (r) => {
         assert.match(r.stderr, /newest WAL .* ends in a torn record at offset \d+/);
         assert.match(r.stderr, /start the NodeHost once and stop it normally/);
       }, async (nh) => tearNewestWal(shardDir(nh, shard))));
   }
 
-  test(`${command} on a shard of an unverified Pebble version refuses (exit 8)`, { skip }, () =>
+  test(`${command} on a shard of an unverified Pebble version refuses (exit 8)`, () =>
     unchangedAfter((nh, exp) => [...args(nh, exp), '--yes'], 8, (r) => assert.match(r.stderr, /format_major_version.*only the Pebble format of Dragonboat v3\.3\.8/), async (nh) => {
       const dir = shardDir(nh, shard);
       const name = readdirSync(dir).find((n) => n.startsWith('OPTIONS-'))!;
@@ -106,7 +105,7 @@ for (const [command, args, shard] of WRITES) {
 const errors = invalidImportCases(PEBBLE_OPS);
 
 for (const c of errors) {
-  test(`import-snapshot on Pebble refuses ${c.case} (exit 10) and changes nothing (Dragonboat: ${c.toolsImportSnapshotResult ?? c.result})`, { skip }, async () => {
+  test(`import-snapshot on Pebble refuses ${c.case} (exit 10) and changes nothing (Dragonboat: ${c.toolsImportSnapshotResult ?? c.result})`, async () => {
     assert.ok(INVALID_EXPORT_MESSAGES[c.case], `a message is expected for ${c.case}`);
     const source = c.shippedAs ? copyToTemp(join(fixtureDir(PEBBLE_OPS)!, c.shippedAs.replace(/^ops\//, '')), 'invalid') : undefined;
     try {
@@ -127,7 +126,7 @@ for (const c of errors) {
 const WALDIR = 'pebble-v3.3.8/waldir';
 const nodeKey = (k: string) => k.slice(8, 40) === '0000000000000006' + '0000000000000002';
 
-test('with a WAL dir, remove-node writes its WAL there, backs up both dirs, and restore-backup undoes it', { skip: !fixtureDir(WALDIR) && 'fixture missing' }, async () => {
+test('with a WAL dir, remove-node writes its WAL there, backs up both dirs, and restore-backup undoes it', async () => {
   const { dir, cleanup } = copyFixture(WALDIR);
   try {
     const nodehost = join(dir, 'nodehost');

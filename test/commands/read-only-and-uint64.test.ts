@@ -18,7 +18,7 @@ import { treeFingerprint } from '../helpers/tree.js';
 
 const BASIC = 'leveldb-v3.2.8/snapshots';
 
-test('every read command leaves a LevelDB NodeHost dir identical, even while its LOCK files are held', { skip: !fixtureDir(BASIC) && 'fixture missing' }, async () => {
+test('every read command leaves a LevelDB NodeHost dir identical, even while its LOCK files are held', async () => {
   const { dir, cleanup } = copyFixture(BASIC);
   const holders = [];
   try {
@@ -47,7 +47,7 @@ test('every read command leaves a LevelDB NodeHost dir identical, even while its
 
 const BIG = [2n ** 53n + 1n, 2n ** 63n, 2n ** 64n - 1n];
 
-test('uint64 values at 2^53+1, 2^63 and 2^64-1 survive from disk to JSON', { skip: !fixtureDir(BASIC) && 'fixture missing' }, async () => {
+test('uint64 values at 2^53+1, 2^63 and 2^64-1 survive from disk to JSON', async () => {
   const { dir, cleanup } = copyFixture(BASIC);
   try {
     const nodehost = join(dir, 'nodehost');

@@ -13,7 +13,6 @@ import { holdLock } from '../helpers/lock-holder.js';
 import { treeFingerprint } from '../helpers/tree.js';
 
 const BEFORE = 'leveldb-v3.2.8/ops/before-plain';
-const skip = !fixtureDir(BEFORE) && 'fixture missing';
 
 const WRITES: [string, string[]][] = [
   ['remove-node', ['--cluster', '102', '--node', '3']],
@@ -40,7 +39,7 @@ async function unchangedAfter(args: (nodehost: string, dir: string) => string[],
 
 for (const [command, args] of WRITES) {
   const name = `${command} ${args.join(' ')}`.trim();
-  test(`${name} --dry-run prints the plan and changes nothing`, { skip }, () =>
+  test(`${name} --dry-run prints the plan and changes nothing`, () =>
     unchangedAfter((nh) => [command, nh, ...args, '--dry-run', '--output', 'json'], 0, (r) => {
       const plan = JSON.parse(r.stdout);
       assert.equal(plan.dryRun, true);
@@ -48,29 +47,29 @@ for (const [command, args] of WRITES) {
       assert.equal(plan.command, command);
     }));
 
-  test(`${name} without --yes and without a terminal refuses (exit 7)`, { skip }, () =>
+  test(`${name} without --yes and without a terminal refuses (exit 7)`, () =>
     unchangedAfter((nh) => [command, nh, ...args], 7, (r) => assert.match(r.stderr, /--yes/)));
 
-  test(`${name} on a directory a NodeHost holds refuses (exit 6)`, { skip }, () =>
+  test(`${name} on a directory a NodeHost holds refuses (exit 6)`, () =>
     unchangedAfter((nh) => [command, nh, ...args, '--yes'], 6, (r) => assert.match(r.stderr, /locked/), async (nh) => {
       const child = await holdLock(join(nh, 'LOCK'));
       return () => child.kill('SIGKILL');
     }));
 }
 
-test('a shard locked by another process is refused too (exit 6)', { skip }, () =>
+test('a shard locked by another process is refused too (exit 6)', () =>
   unchangedAfter((nh) => ['remove-node', nh, '--cluster', '102', '--node', '3', '--yes'], 6, (r) => assert.match(r.stderr, /logdb-6/), async (nh) => {
     const child = await holdLock(join(nh, 'fixturehost/00000000000000000001/logdb-6/LOCK'));
     return () => child.kill('SIGKILL');
   }));
 
-test('a node that does not exist is refused (exit 4)', { skip }, () =>
+test('a node that does not exist is refused (exit 4)', () =>
   unchangedAfter((nh) => ['remove-node', nh, '--cluster', '102', '--node', '9', '--yes'], 4, (r) => assert.match(r.stderr, /no node with cluster 102 and node 9/)));
 
-test('compact above the newest snapshot needs --force (exit 7), and says why', { skip }, () =>
+test('compact above the newest snapshot needs --force (exit 7), and says why', () =>
   unchangedAfter((nh) => ['compact', nh, '--cluster', '102', '--node', '3', '--to', '290', '--yes'], 7, (r) => assert.match(r.stderr, /above the newest snapshot index 254/)));
 
-test('a full compaction of a Pebble NodeHost is refused with its own code (exit 8)', { skip: !fixtureDir('pebble-v3.3.8/ops/before-plain') && 'fixture missing' }, async () => {
+test('a full compaction of a Pebble NodeHost is refused with its own code (exit 8)', async () => {
   const { dir, cleanup } = copyFixture('pebble-v3.3.8/ops/before-plain');
   try {
     const nodehost = join(dir, 'nodehost');
@@ -84,7 +83,7 @@ test('a full compaction of a Pebble NodeHost is refused with its own code (exit 
   }
 });
 
-test('restore-backup puts back what remove-node changed', { skip }, async () => {
+test('restore-backup puts back what remove-node changed', async () => {
   const { dir, cleanup } = copyFixture(BEFORE);
   try {
     const nodehost = join(dir, 'nodehost');

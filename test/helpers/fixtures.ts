@@ -1,9 +1,9 @@
 /**
  * Where tests find Dragonboat's fixtures, and how they get a private, writable copy of one.
  *
- * A dataset is looked up first in test/fixtures/ (copies shipped with the repo, so the core tests pass on any
- * clone), then in ../shared/fixtures/ (the full set, beside the checkout on developer machines and in CI).
- * Fixtures are never opened in place: LevelDB writes on open, and CI's copy has no write bits.
+ * Every dataset lives in test/fixtures/ (byte copies shipped with the repo, see its README), so the suite passes on a
+ * clone with nothing beside it. A dataset that is not there fails the test that asks for it: tests never skip for
+ * missing data. Fixtures are never opened in place: LevelDB writes on open.
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, chmodSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,20 +13,12 @@ import { fileURLToPath } from 'node:url';
 /** The repository root (this file is compiled to dist/test/helpers/). */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const shippedFixtures = join(repoRoot, 'test', 'fixtures');
-export const sharedFixtures = resolve(repoRoot, '..', 'shared', 'fixtures');
 
-/** The directory of a dataset such as 'leveldb-v3.2.8/basic', or undefined when neither place has it. */
-export function fixtureDir(name: string): string | undefined {
-  for (const root of [shippedFixtures, sharedFixtures]) {
-    const dir = join(root, name);
-    if (existsSync(dir)) return dir;
-  }
-  return undefined;
-}
-
-/** A skip reason for node:test when the dataset is not available, else false. */
-export function missingFixture(name: string): string | false {
-  return fixtureDir(name) ? false : `fixture ${name} is not shipped and ../shared/fixtures is absent`;
+/** The directory of a dataset such as 'leveldb-v3.2.8/basic' (or a path inside one); throws when it is not shipped. */
+export function fixtureDir(name: string): string {
+  const dir = join(shippedFixtures, name);
+  if (!existsSync(dir)) throw new Error(`fixture ${name} is missing from test/fixtures (see test/fixtures/README.md)`);
+  return dir;
 }
 
 export function readJson<T = any>(path: string): T {

@@ -21,7 +21,7 @@ const EXPORTS = [
 for (const backend of BACKENDS) {
   for (const e of EXPORTS) {
     const root = fixtureDir(`${backend}/ops/exports/${e.kind}`);
-    test(`${backend}: the ${e.kind} export validates, with the stats export.json decodes`, { skip: root ? false : 'fixture not available' }, async () => {
+    test(`${backend}: the ${e.kind} export validates, with the stats export.json decodes`, async () => {
       const src = join(root!, e.dir);
       const before = listTree(src, true);
       const exp = await validateExport(src);
@@ -76,7 +76,7 @@ const INVALID: Record<string, string> = {
 
 for (const backend of BACKENDS) {
   const invalidRoot = fixtureDir(`${backend}/ops/invalid`);
-  test(`${backend}: every case of ops/invalid is refused with its own message, and left unchanged`, { skip: invalidRoot ? false : 'fixture not available' }, async (t) => {
+  test(`${backend}: every case of ops/invalid is refused with its own message, and left unchanged`, async (t) => {
     const errors = readJson(join(invalidRoot!, 'errors.json'));
     const cases = (errors.cases as any[]).filter((c) => String(c.shippedAs ?? '').includes('/invalid/'));
     assert.deepEqual(cases.map((c) => c.case).sort(), Object.keys(INVALID).sort(), 'errors.json and this test know the same cases');
@@ -108,7 +108,7 @@ for (const backend of BACKENDS) {
     }
   });
 
-  test(`${backend}: payload-data-corrupted passes when block data is not verified (Dragonboat's own behaviour)`, { skip: invalidRoot ? false : 'fixture not available' }, async () => {
+  test(`${backend}: payload-data-corrupted passes when block data is not verified (Dragonboat's own behaviour)`, async () => {
     const caseDir = join(invalidRoot!, 'payload-data-corrupted');
     const [snapDir] = readdirSync(caseDir);
     const exp = await validateExport(join(caseDir, snapDir!), { verifyBlocks: false });
@@ -133,7 +133,7 @@ test('a path that does not exist, and a file instead of a directory, are refused
 /** A small real snapshot dir (33 KB .gbsnap, snapshot.metadata, external-file-1) to damage at random. */
 const SMALL = `pebble-v3.3.8/ops/before-plain/${DEPLOYMENT_SUBDIR}/snapshot-part-101/snapshot-101-2/snapshot-0000000000000040`;
 
-test('random damage to an export never ends in anything but a LogdbError', { skip: fixtureDir(SMALL) ? false : 'fixture not available' }, async () => {
+test('random damage to an export never ends in anything but a LogdbError', async () => {
   const { dir, cleanup } = copyToTemp(fixtureDir(SMALL)!, 'fuzz');
   try {
     await validateExport(dir); // intact, it passes

@@ -45,9 +45,8 @@ function rawdumpRecord(rawdumpPath: string): Snapshot {
 
 for (const backend of BACKENDS) {
   const ops = fixtureDir(`${backend}/ops`);
-  const skip = ops ? false : 'fixture not available';
 
-  test(`${backend}: buildImportRecord gives exactly the record Dragonboat imported`, { skip }, async () => {
+  test(`${backend}: buildImportRecord gives exactly the record Dragonboat imported`, async () => {
     const exp = await validateExport(join(ops!, EXPORT));
     const finalDir = `${FIXTURE_DEPLOYMENT_DIR}/${FINAL_REL}`;
     const record = buildImportRecord(exp.record, parseMembers(MEMBERS), finalDir, exp.gbsnapName);
@@ -76,7 +75,7 @@ for (const backend of BACKENDS) {
     assert.ok(exp.record.files[0]!.filepath.startsWith('/var/lib/dragonboat/export/snappy/'));
   });
 
-  test(`${backend}: cleanup, stage and finalize on a copy of before-plain give import/after's snapshot dirs`, { skip }, async () => {
+  test(`${backend}: cleanup, stage and finalize on a copy of before-plain give import/after's snapshot dirs`, async () => {
     const before = copyFixture(`${backend}/ops/before-plain`);
     const src = copyToTemp(join(ops!, EXPORT), 'export');
     try {
@@ -161,7 +160,7 @@ function assertSameTree(actual: TreeEntry[], expected: TreeEntry[], skipContent:
   }
 }
 
-test('stageImport replaces a leftover temp dir and creates missing part and node dirs', { skip: fixtureDir('pebble-v3.3.8/ops') ? false : 'fixture not available' }, async () => {
+test('stageImport replaces a leftover temp dir and creates missing part and node dirs', async () => {
   const src = copyToTemp(join(fixtureDir('pebble-v3.3.8/ops')!, EXPORT), 'export');
   const target = copyToTemp(fixtureDir('pebble-v3.3.8/ops/exports/uncompressed')!, 'deployment'); // any writable dir
   try {

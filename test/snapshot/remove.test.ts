@@ -35,7 +35,7 @@ function filesOnly(entries: TreeEntry[]): { path: string; size?: number; sha256?
 for (const backend of BACKENDS) {
   for (const pair of PAIRS) {
     const ops = fixtureDir(`${backend}/ops`);
-    test(`${backend}: markNodeDeleted + removeSnapshotDirs on ${pair.before} give ${pair.after}`, { skip: ops ? false : 'fixture not available' }, async () => {
+    test(`${backend}: markNodeDeleted + removeSnapshotDirs on ${pair.before} give ${pair.after}`, async () => {
       const { dir, cleanup } = copyFixture(`${backend}/ops/${pair.before}`);
       try {
         const deploymentDir = join(dir, DEPLOYMENT_SUBDIR);
@@ -81,7 +81,7 @@ test('DELETED.dragonboat payloads: every field emitted, field 11 only for v3.3',
   assert.equal(deletedMarkerFormat(undefined), 'v3.3');
 });
 
-test('removing the snapshot dir of a node that has none does nothing, as Dragonboat', { skip: fixtureDir('pebble-v3.3.8/ops/before-batched') ? false : 'fixture not available' }, async () => {
+test('removing the snapshot dir of a node that has none does nothing, as Dragonboat', async () => {
   const { dir, cleanup } = copyFixture('pebble-v3.3.8/ops/before-batched');
   try {
     const deploymentDir = join(dir, DEPLOYMENT_SUBDIR);

@@ -171,9 +171,9 @@ export function valueMatches(pair: RawPair, value: Buffer): boolean {
   return value.length === pair.vLen && createHash('sha256').update(value).digest('hex') === pair.vSha256;
 }
 
-/** Every Pebble dataset of the shared fixtures, with the WAL dir of shard N where it is not the shard dir. */
+/** Every Pebble dataset of test/fixtures (all but `large`, which only bench/ reads), with the WAL dir of shard N where it is not the shard dir. */
 export const PEBBLE_DATASETS: { name: string; walDir?: (shard: number) => string }[] = [
-  ...['basic', 'batched', 'snapshots', 'removed', 'imported', 'overwrite', 'overwrite-batched', 'large', 'lsm', 'lsm-large'].map(
+  ...['basic', 'batched', 'snapshots', 'removed', 'imported', 'overwrite', 'overwrite-batched', 'lsm', 'lsm-large'].map(
     (name) => ({ name }),
   ),
   { name: 'waldir', walDir: (shard) => `wal/fixturehost/00000000000000000001/logdb-${shard}` },

@@ -6,7 +6,7 @@ import { KVCorruptionError } from '../../../src/kv/kv.js';
 import { decodeVersionEdit, loadManifest, readCurrent } from '../../../src/kv/pebble/manifest.js';
 import { readLogRecords } from '../../../src/kv/pebble/record.js';
 import { liveWalFiles } from '../../../src/kv/pebble/wal.js';
-import { copyToTemp, fixtureDir, missingFixture, readJson } from '../../helpers/fixtures.js';
+import { copyToTemp, fixtureDir, readJson } from '../../helpers/fixtures.js';
 import { PEBBLE_DATASETS, uvarint, writeLog } from './helpers.js';
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -18,7 +18,7 @@ const bound = (k: { userKey: Buffer; seqNum: bigint; kind: number }) => ({
 
 for (const { name, walDir } of PEBBLE_DATASETS) {
   const dataset = `pebble-v3.3.8/${name}`;
-  test(`manifest of ${name} matches kvLayout`, { skip: missingFixture(dataset) }, () => {
+  test(`manifest of ${name} matches kvLayout`, () => {
     const root = fixtureDir(dataset)!;
     const layout = readJson(join(root, 'expected.json')).kvLayout as any[];
     assert.equal(layout.length, 16);
@@ -130,7 +130,7 @@ test('version edits: new-file tags 7, 100, 102 and 103 with custom fields', () =
 
 const lsmShard = 'pebble-v3.3.8/lsm/nodehost/fixturehost/00000000000000000001/logdb-1';
 
-test('a garbage CURRENT or MANIFEST is a KVCorruptionError naming the file', { skip: missingFixture(lsmShard) }, () => {
+test('a garbage CURRENT or MANIFEST is a KVCorruptionError naming the file', () => {
   const { dir, cleanup } = copyToTemp(fixtureDir(lsmShard)!, 'pebble-manifest');
   try {
     const manifestName = readCurrent(dir);

@@ -6,7 +6,7 @@ import { KVCorruptionError } from '../../../src/kv/kv.js';
 import { compareBytes } from '../../../src/kv/pebble/internal-key.js';
 import { tableFileName } from '../../../src/kv/pebble/manifest.js';
 import { TableReader } from '../../../src/kv/pebble/sstable.js';
-import { copyToTemp, fixtureDir, missingFixture, readJson } from '../../helpers/fixtures.js';
+import { copyToTemp, fixtureDir, readJson } from '../../helpers/fixtures.js';
 import { PEBBLE_DATASETS } from './helpers.js';
 
 const PROPERTY_FIELDS = [
@@ -71,7 +71,7 @@ test('every table of every dataset: properties match kvLayout, entries are order
 
 const largeShard = 'pebble-v3.3.8/lsm-large/nodehost/fixturehost/00000000000000000001/logdb-5';
 
-test('two-level index: seeks land on the right entry in every data block', { skip: missingFixture(largeShard) }, () => {
+test('two-level index: seeks land on the right entry in every data block', () => {
   const reader = TableReader.open(join(fixtureDir(largeShard)!, '000022.sst'));
   try {
     assert.equal(reader.twoLevel, true);
@@ -103,7 +103,7 @@ test('two-level index: seeks land on the right entry in every data block', { ski
 
 const lsmShard = 'pebble-v3.3.8/lsm/nodehost/fixturehost/00000000000000000001/logdb-1';
 
-test('a flipped byte in a data block is a KVCorruptionError naming the table and the block offset', { skip: missingFixture(lsmShard) }, () => {
+test('a flipped byte in a data block is a KVCorruptionError naming the table and the block offset', () => {
   const { dir, cleanup } = copyToTemp(fixtureDir(lsmShard)!, 'pebble-sst');
   try {
     const path = join(dir, tableFileName(21));
@@ -135,7 +135,7 @@ test('a flipped byte in a data block is a KVCorruptionError naming the table and
   }
 });
 
-test('a truncated or footer-damaged table is a KVCorruptionError naming it', { skip: missingFixture(lsmShard) }, () => {
+test('a truncated or footer-damaged table is a KVCorruptionError naming it', () => {
   const { dir, cleanup } = copyToTemp(fixtureDir(lsmShard)!, 'pebble-sst-trunc');
   try {
     const path = join(dir, tableFileName(42));

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { KVReadOnlyError, type KeyRange, type KVStore } from '../../../src/kv/kv.js';
 import { PebbleMissingWalError } from '../../../src/kv/pebble/errors.js';
 import { isPebbleDir, openPebbleStore, openPebbleStoreSync } from '../../../src/kv/pebble/store.js';
-import { fixtureDir, missingFixture, readJson } from '../../helpers/fixtures.js';
+import { fixtureDir, readJson } from '../../helpers/fixtures.js';
 import { listedRuns, PairDigest, PEBBLE_DATASETS, treeSnapshot, valueMatches, type RawShard } from './helpers.js';
 
 async function keysIn(store: KVStore, range: KeyRange, limit = Infinity): Promise<string[]> {
@@ -28,7 +28,7 @@ const hex = (s: string) => Buffer.from(s, 'hex');
 
 for (const { name, walDir } of PEBBLE_DATASETS) {
   const dataset = `pebble-v3.3.8/${name}`;
-  test(`every shard of ${name} reads back as Dragonboat's rawdump`, { skip: missingFixture(dataset) }, async () => {
+  test(`every shard of ${name} reads back as Dragonboat's rawdump`, async () => {
     const root = fixtureDir(dataset)!;
     const before = treeSnapshot(root);
     const raw = readJson(join(root, 'rawdump.json')).shards as RawShard[];
@@ -71,7 +71,7 @@ for (const { name, walDir } of PEBBLE_DATASETS) {
 
 const walDirShard = 'pebble-v3.3.8/waldir/nodehost/fixturehost/00000000000000000001/logdb-6';
 
-test('a shard whose WAL lives in a separate WAL dir asks for --wal-dir', { skip: missingFixture(walDirShard) }, async () => {
+test('a shard whose WAL lives in a separate WAL dir asks for --wal-dir', async () => {
   await assert.rejects(
     openPebbleStore(fixtureDir(walDirShard)!),
     (err: unknown) =>
@@ -91,7 +91,7 @@ test('a shard whose WAL lives in a separate WAL dir asks for --wal-dir', { skip:
 
 const lsmShard = 'pebble-v3.3.8/lsm/nodehost/fixturehost/00000000000000000001/logdb-1';
 
-test('the store is read-only and reports its layout', { skip: missingFixture(lsmShard) }, async () => {
+test('the store is read-only and reports its layout', async () => {
   const store = openPebbleStoreSync(fixtureDir(lsmShard)!);
   try {
     await assert.rejects(store.write([{ op: 'delete', key: Buffer.from('x') }]), KVReadOnlyError);

@@ -10,7 +10,7 @@ import { KVCorruptionError, type KVStore } from '../../../src/kv/kv.js';
 import { crc32c, maskCrc } from '../../../src/kv/pebble/crc32c.js';
 import { readLogRecords } from '../../../src/kv/pebble/record.js';
 import { openPebbleStore, openPebbleStoreSync } from '../../../src/kv/pebble/store.js';
-import { copyToTemp, fixtureDir, missingFixture } from '../../helpers/fixtures.js';
+import { copyToTemp, fixtureDir } from '../../helpers/fixtures.js';
 import { encodeBatch, writeLog } from './helpers.js';
 
 const lsm = (shard: number) => `pebble-v3.3.8/lsm/nodehost/fixturehost/00000000000000000001/logdb-${shard}`;
@@ -45,7 +45,6 @@ function withCopy(shard: string, fn: (dir: string) => Promise<void>): () => Prom
 
 test(
   'a WAL truncated inside a record is read up to the tear, like a WAL cut at that record',
-  { skip: missingFixture(lsm(2)) },
   withCopy(lsm(2), async (dir) => {
     const wal = join(dir, '000018.log');
     const original = readFileSync(wal);
@@ -75,7 +74,6 @@ test(
 
 test(
   'a WAL added by another writer is replayed over the tables: tombstones, MERGE and SINGLEDEL',
-  { skip: missingFixture(lsm(1)) },
   withCopy(lsm(1), async (dir) => {
     const before = await pairsOf(dir);
     const keys = [...before.keys()];
@@ -128,7 +126,6 @@ test(
 
 test(
   'a torn WAL followed by a newer one is read up to the tear and reported',
-  { skip: missingFixture(lsm(2)) },
   withCopy(lsm(2), async (dir) => {
     const wal = join(dir, '000018.log');
     const original = readFileSync(wal);
@@ -153,7 +150,6 @@ test(
 
 test(
   'a well-framed WAL record holding a batch with a wrong count is a KVCorruptionError',
-  { skip: missingFixture(lsm(2)) },
   withCopy(lsm(2), async (dir) => {
     const wal = join(dir, '000018.log');
     const data = readFileSync(wal);
@@ -177,7 +173,6 @@ test(
 
 test(
   'a table the manifest names that is missing or truncated is a KVCorruptionError naming it',
-  { skip: missingFixture(lsm(1)) },
   withCopy(lsm(1), async (dir) => {
     const table = join(dir, '000039.sst');
     const size = readFileSync(table).length;

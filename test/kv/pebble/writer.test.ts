@@ -17,13 +17,12 @@ import { openPebbleStore } from '../../../src/kv/pebble/store.js';
 import { writeBatchAsWal } from '../../../src/kv/pebble/writer.js';
 import { inspectShardForWrite } from '../../../src/kv/pebble/writer-inspect.js';
 import { PebbleWritableStore } from '../../../src/kv/pebble/writer-store.js';
-import { copyToTemp, fixtureDir, missingFixture } from '../../helpers/fixtures.js';
+import { copyToTemp, fixtureDir } from '../../helpers/fixtures.js';
 import { holdLock } from '../../helpers/lock-holder.js';
 import { treeFingerprint } from '../../helpers/tree.js';
 import { encodeBatch, writeLog } from './helpers.js';
 
 const SHARD = 'pebble-v3.3.8/removed/nodehost/fixturehost/00000000000000000001/logdb-3';
-const skip = missingFixture(SHARD);
 
 async function pairs(store: KVStore): Promise<Map<string, string>> {
   const out = new Map<string, string>();
@@ -51,7 +50,7 @@ function withShardCopy(fn: (dir: string) => Promise<void>): () => Promise<void> 
   };
 }
 
-test('a write adds exactly one NNNNNN.log with one batch at S = 1 + the last sequence number, and reads show it', { skip }, withShardCopy(async (dir) => {
+test('a write adds exactly one NNNNNN.log with one batch at S = 1 + the last sequence number, and reads show it', withShardCopy(async (dir) => {
   const before = await readShard(dir);
   const keys = [...before.keys()];
   assert.ok(keys.length > 10);
@@ -89,7 +88,7 @@ test('a write adds exactly one NNNNNN.log with one batch at S = 1 + the last seq
   assert.equal((await readShard(dir)).get('ff00'), Buffer.from('again').toString('hex'));
 }));
 
-test('a .log.tmp left by a killed run is ignored by the reader and removed by the next write', { skip }, withShardCopy(async (dir) => {
+test('a .log.tmp left by a killed run is ignored by the reader and removed by the next write', withShardCopy(async (dir) => {
   const before = await readShard(dir);
   const last = inspectShardForWrite(dir);
   const leftover = `${String(last.fileNumber).padStart(6, '0')}.log.tmp`;
@@ -105,7 +104,7 @@ test('a .log.tmp left by a killed run is ignored by the reader and removed by th
   assert.equal(after.has('ee'), false);
 }));
 
-test('an empty batch is not written', { skip }, withShardCopy(async (dir) => {
+test('an empty batch is not written', withShardCopy(async (dir) => {
   const fingerprint = treeFingerprint(dir);
   assert.throws(() => writeBatchAsWal(dir, dir, []), /empty batch/);
   const store = await openStore(dir, { backend: 'pebble', mode: 'write' });
@@ -117,7 +116,7 @@ test('an empty batch is not written', { skip }, withShardCopy(async (dir) => {
   assert.deepEqual(treeFingerprint(dir), fingerprint);
 }));
 
-test('openStore in write mode holds the shard LOCK against other processes until closed, and refuses a held one', { skip }, withShardCopy(async (dir) => {
+test('openStore in write mode holds the shard LOCK against other processes until closed, and refuses a held one', withShardCopy(async (dir) => {
   const store = await openStore(dir, { backend: 'pebble', mode: 'write' });
   assert.ok(store instanceof PebbleWritableStore);
   try {
@@ -133,7 +132,7 @@ test('openStore in write mode holds the shard LOCK against other processes until
   }
 }));
 
-test('the writable store reads its own writes at once; compact(range) is a no-op, a full compaction is unsupported', { skip }, withShardCopy(async (dir) => {
+test('the writable store reads its own writes at once; compact(range) is a no-op, a full compaction is unsupported', withShardCopy(async (dir) => {
   const store = await openStore(dir, { backend: 'pebble', mode: 'write' });
   try {
     const before = await pairs(store);
