@@ -1,7 +1,7 @@
 /** Opening a LogDB for a read command, and always closing it (removing LevelDB checkpoints) afterwards. */
-import { tableBytesCopied } from '../kv/leveldb/checkpoint.js';
 import { discoverLayout } from '../logdb/layout.js';
 import { LogDBReader } from '../logdb/reader.js';
+import { checkpointBytesCopied } from '../logdb/shards.js';
 import type { RunContext } from './command.js';
 import { warn } from './report-error.js';
 
@@ -22,6 +22,7 @@ export async function withReader<T>(ctx: RunContext, fn: (reader: LogDBReader) =
     process.off('SIGINT', closeOnSignal);
     process.off('SIGTERM', closeOnSignal);
     await reader.close();
+    const tableBytesCopied = checkpointBytesCopied();
     if (tableBytesCopied > COPY_WARNING_BYTES) {
       warn(
         `the temp dir is on another filesystem than the NodeHost dir, so ${Math.round(tableBytesCopied / 1048576)} MiB of LevelDB tables were copied instead of hard-linked; set TMPDIR to a directory on the NodeHost's filesystem to make reads instant`,

@@ -11,11 +11,10 @@
  */
 import { LogdbError } from '../errors.js';
 import { createBackup, defaultBackupRoot } from '../logdb/backup.js';
-import { checkStoreWritable } from '../kv/open.js';
 import { discoverLayout, type Layout } from '../logdb/layout.js';
 import { lockForWrite } from '../logdb/locks.js';
 import { LogDBReader } from '../logdb/reader.js';
-import { translateStoreError } from '../logdb/shards.js';
+import { checkShardWritable, translateStoreError } from '../logdb/shards.js';
 import { describeKey, opCounts, planFingerprint, type WritePlan } from '../logdb/write/plan.js';
 import { stdoutColour } from './colour.js';
 import type { RunContext } from './command.js';
@@ -60,7 +59,7 @@ async function requireWritableShards(layout: Layout, shards: number[]): Promise<
   for (const index of shards) {
     const shard = layout.shards.find((s) => s.index === index)!;
     try {
-      await checkStoreWritable(shard.dir, { backend: shard.backend, walDir: shard.walDir });
+      await checkShardWritable(shard);
     } catch (err) {
       throw translateStoreError(err, shard);
     }

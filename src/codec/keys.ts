@@ -19,7 +19,6 @@
  * B = entry batch size (48, recorded in dragonboat.ds).
  */
 
-import type { KeyRange } from '../kv/kv.js';
 import { CodecError } from './errors.js';
 import { MAX_UINT64, assertU64 } from './uint64.js';
 
@@ -183,6 +182,16 @@ export function batchIdRange(low: bigint, high: bigint, batchSize: bigint): [big
 }
 
 // ---- Scan bounds (§4.3) -----------------------------------------------------------------------------------
+
+/**
+ * Scan bounds over encoded keys: from `gte` (inclusive) up to `lt` (exclusive) or `lte` (inclusive). The same shape
+ * as the KV layer's KeyRange, which accepts these directly; the codec knows keys, not stores.
+ */
+export interface KeyRange {
+  gte: Buffer;
+  lt?: Buffer;
+  lte?: Buffer;
+}
 
 /** A key range to delete: every key in [start, end) (a Pebble DeleteRange). */
 export interface DeleteBounds {

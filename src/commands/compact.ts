@@ -12,10 +12,9 @@ import { defineCommand } from '../cli/command.js';
 import { NODE_OPTIONS, requireNode } from '../cli/node-args.js';
 import { runWrite } from '../cli/write-runner.js';
 import { LogdbError, usageError } from '../errors.js';
-import { PEBBLE_COMPACTION_DEFERRED } from '../kv/pebble/writer-store.js';
 import { discoverLayout, type Layout } from '../logdb/layout.js';
 import { diskUsage } from '../logdb/stats/disk-usage.js';
-import { planCompactNode, type CompactNodePlan } from '../logdb/write/compact.js';
+import { planCompactNode, PEBBLE_COMPACTION_DEFERRED, type CompactNodePlan } from '../logdb/write/compact.js';
 import type { WritePlan } from '../logdb/write/plan.js';
 
 function shardSizes(layout: Layout, shards: number[]): Record<string, number> {

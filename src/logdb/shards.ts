@@ -8,11 +8,22 @@
  * shard is only closed while no read on it is under way. Writing keeps every shard it opened (they hold locks).
  */
 import { KVCorruptionError, type KeyRange, type KVPair, type KVStore, type WriteOp } from '../kv/kv.js';
-import { openStore } from '../kv/open.js';
+import { checkStoreWritable, openStore } from '../kv/open.js';
+import { tableBytesCopied } from '../kv/leveldb/checkpoint.js';
 import { LogdbError } from '../errors.js';
 import type { Layout, ShardLocation } from './layout.js';
 
 const MAX_OPEN_READ_STORES = 4;
+
+/** Throws (with the store's own reason) when a shard cannot be written offline: unverified format, torn WAL, … */
+export async function checkShardWritable(shard: ShardLocation): Promise<void> {
+  await checkStoreWritable(shard.dir, { backend: shard.backend, walDir: shard.walDir });
+}
+
+/** Bytes of LevelDB tables this process had to copy (not hard-link) into read checkpoints. */
+export function checkpointBytesCopied(): number {
+  return tableBytesCopied;
+}
 
 interface Slot {
   store: Promise<KVStore>;

@@ -16,9 +16,6 @@ import { openPebbleStoreSync, type PebbleStore } from './store.js';
 import { writeBatchAsWal, type WalWriteResult } from './writer.js';
 import { lockShard, type ShardLock } from './writer-lock.js';
 
-export const PEBBLE_COMPACTION_DEFERRED =
-  'Pebble reclaims the space itself when it next compacts, after the NodeHost next runs; logdb does not rewrite Pebble tables';
-
 export class PebbleWritableStore implements KVStore {
   readonly backend = 'pebble' as const;
   /** the WAL files this store added, in order */
@@ -49,7 +46,7 @@ export class PebbleWritableStore implements KVStore {
 
   async compact(range?: { start: Buffer; end: Buffer }): Promise<void> {
     if (range) return;
-    throw new LogdbError('unsupported', `${this.shardDir}: a full compaction of a Pebble shard is not possible offline. ${PEBBLE_COMPACTION_DEFERRED}`, 'nothing was changed');
+    throw new LogdbError('unsupported', `${this.shardDir}: a full compaction of a Pebble shard is not possible offline: logdb does not rewrite Pebble tables`, 'nothing was changed');
   }
 
   async close(): Promise<void> {

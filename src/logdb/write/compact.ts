@@ -10,6 +10,10 @@ import type { LogDBReader } from '../reader.js';
 import { countKeys } from './count-keys.js';
 import type { WritePlan } from './plan.js';
 
+/** Why a compaction of a Pebble shard frees no disk space at once: logdb only appends a WAL with the deletes. */
+export const PEBBLE_COMPACTION_DEFERRED =
+  'Pebble reclaims the space itself when it next compacts, after the NodeHost next runs; logdb does not rewrite Pebble tables';
+
 export interface CompactNodePlan extends WritePlan {
   /** the key range to compact physically after the batch */
   compactRange: { start: Buffer; end: Buffer } | undefined;
