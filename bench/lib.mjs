@@ -6,13 +6,18 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const sharedFixtures = resolve(repoRoot, '..', 'shared', 'fixtures');
+/** Where the benches find the shared fixture set: $LOGDB_BENCH_FIXTURES, else ../shared/fixtures beside the clone. */
+export const sharedFixtures = process.env.LOGDB_BENCH_FIXTURES ? resolve(process.env.LOGDB_BENCH_FIXTURES) : resolve(repoRoot, '..', 'shared', 'fixtures');
 export const cli = join(repoRoot, 'bin', 'logdb.js');
 
+/** A dataset of the shared fixture set; exits with a plain message naming what is missing and where to get it. */
 export function fixture(name) {
   const dir = join(sharedFixtures, name);
   if (!existsSync(dir)) {
-    console.error(`bench: ${dir} is missing (the benches read ../shared/fixtures)`);
+    console.error(
+      `bench: ${dir} is missing. The benches read the shared fixture set (the 200,000-entry \`large\` datasets are not in ` +
+        `test/fixtures): put it at ../shared/fixtures beside the clone, or set LOGDB_BENCH_FIXTURES to its directory (see bench/README.md).`,
+    );
     process.exit(2);
   }
   return dir;

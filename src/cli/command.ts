@@ -26,6 +26,8 @@ export interface CommandDef {
   summary: string;
   /** positional arguments in commander syntax, e.g. '<dir>' */
   arguments: string;
+  /** the only values a positional argument (by name, e.g. 'shell') accepts */
+  argumentChoices?: Record<string, string[]>;
   options: OptionDef[];
   /** shown under "Examples:" in --help and in the man page */
   examples: string[];

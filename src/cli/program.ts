@@ -1,5 +1,5 @@
 /** Commander wiring: every command gets the shared options, its examples in --help, and one error path. */
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { usageError } from '../errors.js';
 import { OUTPUT_FORMATS, type CommandDef, type OutputFormat } from './command.js';
 import { EXIT_CODE_MEANINGS } from './exit-codes.js';
@@ -24,7 +24,11 @@ export function buildProgram(commands: CommandDef[], version: string, run: (def:
 
   for (const def of commands) {
     const cmd = program.command(def.name).description(def.summary).exitOverride();
-    for (const arg of def.arguments.split(' ').filter(Boolean)) cmd.argument(arg);
+    for (const spec of def.arguments.split(' ').filter(Boolean)) {
+      const arg = new Argument(spec);
+      const choices = def.argumentChoices?.[arg.name()];
+      cmd.addArgument(choices ? arg.choices(choices) : arg);
+    }
     for (const o of def.options) {
       if (o.defaultValue !== undefined) cmd.option(o.flags, o.description, o.defaultValue as string);
       else cmd.option(o.flags, o.description);

@@ -7,15 +7,16 @@ import { noProgress, type Progress } from '../logdb/progress.js';
 const REDRAW_EVERY_MS = 100;
 
 /** A line that redraws itself at most every REDRAW_EVERY_MS; undefined when `stream` is not a terminal. */
-function liveLine(stream: NodeJS.WriteStream): { draw(text: string): void; clear(): void } | undefined {
+/** `now` is the clock (tests pass their own). */
+function liveLine(stream: NodeJS.WriteStream, now: () => number = Date.now): { draw(text: string): void; clear(): void } | undefined {
   if (!stream.isTTY) return undefined;
-  let last = Date.now();
+  let last = now();
   let drawn = false;
   return {
     draw(text) {
-      const now = Date.now();
-      if (now - last < REDRAW_EVERY_MS) return;
-      last = now;
+      const at = now();
+      if (at - last < REDRAW_EVERY_MS) return;
+      last = at;
       drawn = true;
       stream.write(`\r\x1b[K${text}`);
     },
@@ -27,8 +28,8 @@ function liveLine(stream: NodeJS.WriteStream): { draw(text: string): void; clear
 }
 
 /** A counter of records read during a pass over the shards (check, stats). */
-export function terminalProgress(label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
-  const line = liveLine(stream);
+export function terminalProgress(label: string, stream: NodeJS.WriteStream = process.stderr, now?: () => number): Progress {
+  const line = liveLine(stream, now);
   if (!line) return noProgress;
   let total = 0;
   return {

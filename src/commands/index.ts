@@ -16,6 +16,7 @@ const loaders: Record<string, () => Promise<{ default: CommandDef }>> = {
   'remove-node': () => import('./remove-node.js'),
   compact: () => import('./compact.js'),
   'restore-backup': () => import('./restore-backup.js'),
+  completion: () => import('./completion.js'),
 };
 
 export const commandNames = Object.keys(loaders);

@@ -48,3 +48,13 @@ test('README and man page document every exit code the CLI uses', () => {
     assert.match(manPage, new RegExp(`^\\.B ${code}$`, 'm'), `man page lists exit code ${code}`);
   }
 });
+
+test('README and man page show only paths a reader has: /var/lib/dragonboat/…, relative ones, system dirs', () => {
+  const allowed = ['/var/lib/dragonboat/', '/backup/', '/etc/', '/usr/', '/dev/'];
+  for (const [name, text] of [['README.md', readme], ['man/logdb.1', manPage]]) {
+    assert.ok(!text.includes(repoRoot), `${name} holds this checkout's path`);
+    const absolute = [...text.matchAll(/(?:^|[\s`("=])(\/[A-Za-z][\w.-]*(?:\/[^\s`)"']*)?)/gm)].map((m) => m[1]!);
+    assert.ok(absolute.some((p) => p.startsWith('/var/lib/dragonboat/')), `${name}: the check sees paths`);
+    assert.deepEqual(absolute.filter((p) => !allowed.some((a) => `${p}/`.startsWith(a))), [], `${name}: paths of the machine it was written on`);
+  }
+});
