@@ -61,7 +61,13 @@ async function takeLock(): Promise<void> {
       mkdirSync(LOCK);
       return;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      // another test process that had made /var/lib/dragonboat removed it when it finished: make it again
+      if (code === 'ENOENT') {
+        mkdirSync(ROOT, { recursive: true });
+        continue;
+      }
+      if (code !== 'EEXIST') throw err;
     }
     try {
       if (Date.now() - statSync(LOCK).mtimeMs > STALE_LOCK_MS) rmSync(LOCK, { recursive: true, force: true });
