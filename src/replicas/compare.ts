@@ -12,8 +12,10 @@
  *     logs up to that index, so they cannot have differed below it).
  *   - any difference at or below both replicas' commit index: a committed entry differs — a safety violation.
  * Differences of the first kind alone are normal Raft life (an uncommitted suffix that will be overwritten).
+ * A witness's log holds MetadataEntry stand-ins (see isWitnessCopy): they match any entry of the same term.
  */
 import type { Entry } from '../codec/colfer.js';
+import { EntryType } from '../codec/enums.js';
 import type { Replica } from './replica.js';
 
 export interface IndexSpan {
@@ -62,11 +64,24 @@ export interface DiffResult {
 const FIELDS = ['term', 'type', 'key', 'clientId', 'seriesId', 'respondedTo', 'cmd'] as const;
 
 export function differingFields(x: Entry, y: Entry): string[] {
+  if (isWitnessCopy(x, y) || isWitnessCopy(y, x)) return x.term === y.term ? [] : ['term'];
   const fields: string[] = [];
   for (const f of FIELDS) {
     if (f === 'cmd' ? !x.cmd.equals(y.cmd) : x[f] !== y[f]) fields.push(f);
   }
   return fields;
+}
+
+/**
+ * A leader replicates to a witness every entry but config changes as a bare MetadataEntry of the same index and
+ * term (Dragonboat's raft makeMetadataEntries): such an entry stands for the full one, and only the term can
+ * be compared.
+ */
+function isWitnessCopy(w: Entry, full: Entry): boolean {
+  return (
+    w.type === EntryType.MetadataEntry && full.type !== EntryType.MetadataEntry && full.type !== EntryType.ConfigChangeEntry &&
+    w.key === 0n && w.clientId === 0n && w.seriesId === 0n && w.respondedTo === 0n && w.cmd.length === 0
+  );
 }
 
 /** One replica's log, entry by entry, holding one chunk. */
