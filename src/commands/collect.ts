@@ -52,7 +52,7 @@ function renderFacts(f: HostFacts): string {
     [
       { header: 'CLUSTER', align: 'right' }, { header: 'NODE', align: 'right' }, { header: 'TERM', align: 'right' },
       { header: 'COMMIT', align: 'right' }, { header: 'FIRST', align: 'right' }, { header: 'LAST', align: 'right' },
-      { header: 'LAST TERM', align: 'right' }, { header: 'SNAPSHOT', align: 'right' }, { header: 'VOTERS' }, { header: 'ALSO' },
+      { header: 'LAST TERM', align: 'right' }, { header: 'SNAPSHOT', align: 'right' }, { header: 'VOTERS' }, { header: 'ALSO KNOWN' },
     ],
     rows,
   );

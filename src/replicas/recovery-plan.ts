@@ -270,6 +270,8 @@ function whyChosen(chosen: RankedCandidate, ranking: RankedCandidate[]): string[
 
 const SAFE = /^[A-Za-z0-9_./:=,@%+-]+$/;
 export const shellQuote = (s: string) => (SAFE.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+/** The member map in double quotes, as import-snapshot's own help writes it, unless the shell would expand it. */
+const quoteMembers = (s: string) => (/^[^"$`\\!]*$/.test(s) ? `"${s}"` : shellQuote(s));
 const parentOf = (p: string) => p.replace(/\/+$/, '').replace(/\/[^/]*$/, '') || '/';
 const joinPath = (a: string, b: string) => `${a.replace(/\/+$/, '')}/${b}`;
 
@@ -315,7 +317,7 @@ function steps(plan: RecoveryPlan, chosen: RankedCandidate, exportDir: string): 
   });
   for (const t of targets) {
     const wal = t.host.walDir ? ` --wal-dir ${shellQuote(t.host.walDir)}` : '';
-    const base = `logdb import-snapshot ${shellQuote(t.host.dir)}${wal} --snapshot ${shellQuote(plan.exportPath!)} --node ${t.node.nodeId} --members ${shellQuote(members)}`;
+    const base = `logdb import-snapshot ${shellQuote(t.host.dir)}${wal} --snapshot ${shellQuote(plan.exportPath!)} --node ${t.node.nodeId} --members ${quoteMembers(members)}`;
     out.push({
       title: `Import it as node ${t.node.nodeId} (check with --dry-run, then apply)`,
       host: hostLabel(t.host),

@@ -258,7 +258,7 @@ for (const name of ['leveldb-v3.2.8/basic', 'pebble-v3.3.8/basic']) {
       for (const id of ['2', '3']) {
         const line = imports.find((l: string) => l.includes(` --node ${id} `) && l.endsWith('--dry-run'));
         assert.ok(line, `an import line for node ${id}`);
-        const members = /--members (\S+)/.exec(line)![1].replace(/^'|'$/g, '');
+        const members = /--members "([^"]+)"/.exec(line)![1];
         assert.deepEqual([...parseMembers(members)], [[2n, bootstrap['2']], [3n, bootstrap['3']]]);
         assert.ok(line.includes(nodehost));
         assert.ok(line.includes(two.exportPath));

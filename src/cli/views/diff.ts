@@ -107,7 +107,7 @@ export function renderDiff(clusterId: bigint, result: DiffResult): string {
     const s = r.summary;
     const gap = s.entryCount > 0n && readTo !== s.lastIndex ? ` (log ends at ${dash(readTo)})` : '';
     return [
-      r.name, r.address ?? '-', r.nodeHostDir, dash(s.state?.term), dash(s.state?.vote), dash(s.state?.commit),
+      r.name, r.address ?? '-', r.source.dir, dash(s.state?.term), dash(s.state?.vote), dash(s.state?.commit),
       s.firstIndex.toString(), s.lastIndex.toString() + gap, dash(r.lastTerm), s.snapshotIndex.toString(),
     ];
   });
