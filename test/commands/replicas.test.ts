@@ -196,9 +196,11 @@ test('collect: per node the membership Dragonboat applies (basic cluster 1: witn
   const { dir, cleanup } = copyFixture('leveldb-v3.2.8/basic');
   try {
     const facts = await cliJson<any>(['collect', join(dir, 'nodehost'), '--cluster', '1']);
+    const ds = (await cliJson<any>(['info', join(dir, 'nodehost')])).dragonboatDs;
     assert.equal(facts.format, 'logdb-recovery-facts/1');
-    assert.equal(facts.nodeHost.address, 'fixture-basic.example.internal:63000');
-    assert.equal(facts.nodeHost.hostname, 'fixturehost');
+    assert.equal(facts.nodeHost.address, ds.address);
+    assert.equal(facts.nodeHost.hostname, ds.hostname);
+    assert.equal(facts.nodeHost.deploymentId, ds.deploymentId);
     const byNode = Object.fromEntries(facts.nodes.map((n: any) => [n.nodeId, n]));
     // nodes 1 and 2 committed the AddWitness at 59; node 3 (commit 49) only the AddObserver at 40
     for (const id of ['1', '2']) {
@@ -347,7 +349,8 @@ test('the plan\'s import-snapshot line, pasted into a shell, rebuilds the node (
     assert.deepEqual(plan.membership.voters, ['1', '9']);
     assert.equal(plan.quorumPresent, false);
     assert.equal(plan.rebuildFrom, '1');
-    assert.deepEqual(plan.newMembers, { 1: 'fixture-ops.example.internal:63100' });
+    const address = (await cliJson<any>(['info', nodehost])).dragonboatDs.address;
+    assert.deepEqual(plan.newMembers, { 1: address }, 'node 1 is a member at its own NodeHost\'s address');
     assert.equal(plan.warnings.filter((w: string) => /RaftAddress/.test(w)).length, 0, 'the member address is this NodeHost\'s own');
     const apply = plan.steps.flatMap((s: any) => s.lines).find((l: string) => l.startsWith('logdb import-snapshot ') && l.endsWith(' --yes'));
     // the shipped export was taken at index 98, before the node's last entries: use it, as step 1 says to when
