@@ -2,9 +2,8 @@
  * What `diff`, `collect` and `recover-plan` share: several NodeHost dirs opened for reading (and always closed,
  * also on Ctrl-C), `--cluster C`, and `--node` given as a list (`--node 2 3`, `--node 2 --node 3`, `--node 2,3`).
  */
-import { tableBytesCopied } from '../kv/leveldb/checkpoint.js';
 import { usageError } from '../errors.js';
-import { closeSources, openSources, type ReplicaSource } from '../replicas/replica.js';
+import { checkpointBytesCopied, closeSources, openSources, type ReplicaSource } from '../replicas/replica.js';
 import { parseId } from './args.js';
 import type { OptionDef, RunContext } from './command.js';
 import { warn } from './report-error.js';
@@ -41,8 +40,9 @@ export async function withSources<T>(ctx: RunContext, dirs: string[], fn: (sourc
     process.off('SIGINT', closeOnSignal);
     process.off('SIGTERM', closeOnSignal);
     await closeSources(sources);
-    if (tableBytesCopied > 64 * 1024 * 1024) {
-      warn(`${Math.round(tableBytesCopied / 1048576)} MiB of LevelDB tables were copied instead of hard-linked; set TMPDIR to a directory on the NodeHost's filesystem to make reads instant`);
+    const copied = checkpointBytesCopied();
+    if (copied > 64 * 1024 * 1024) {
+      warn(`${Math.round(copied / 1048576)} MiB of LevelDB tables were copied instead of hard-linked; set TMPDIR to a directory on the NodeHost's filesystem to make reads instant`);
     }
   }
 }

@@ -5,6 +5,7 @@
  */
 import { defineCommand } from '../cli/command.js';
 import { parseId } from '../cli/args.js';
+import { progress } from '../cli/progress.js';
 import { stringifyJson } from '../cli/json.js';
 import { CLUSTER_OPTION, NODES_OPTION, parseNodeList, withSources } from '../cli/replica-args.js';
 import { warn } from '../cli/report-error.js';
@@ -32,7 +33,9 @@ export default defineCommand({
       const replicas = await findReplicas(sources, clusterId, nodes);
       if (!replicas.length) throw noReplicas(clusterId, nodes, dirs);
       if (replicas.length === 1) warn(`only one replica of cluster ${clusterId} found (${replicas[0].name}): nothing to compare it with`);
-      const result = await compareReplicas(replicas);
+      const counter = progress(`comparing ${replicas.length} replicas`, ' entries read');
+      const result = await compareReplicas(replicas, (entries) => counter.update(Number(entries)));
+      counter.finish();
       for (const s of result.streams) {
         const sum = s.replica.summary;
         if (sum.entryCount > 0n && s.readTo !== sum.lastIndex) {

@@ -124,7 +124,10 @@ function note(span: IndexSpan | null, index: bigint): IndexSpan {
   return span;
 }
 
-export async function compareReplicas(replicas: Replica[], onProgress?: (entries: bigint) => void): Promise<DiffResult> {
+const PROGRESS_EVERY = 16384n;
+
+/** Compares every pair of the replicas' logs in one lockstep pass; `onProgress` hears of it now and then. */
+export async function compareReplicas(replicas: Replica[], onProgress?: (entries: bigint, index: bigint) => void): Promise<DiffResult> {
   const cursors = replicas.map((r) => {
     const s = r.summary;
     const it = s.entryCount > 0n ? r.source.reader.iterateEntries(s.clusterId, s.nodeId, s.firstIndex, s.lastIndex + 1n) : emptyStream();
@@ -135,6 +138,7 @@ export async function compareReplicas(replicas: Replica[], onProgress?: (entries
     for (let j = i + 1; j < replicas.length; j++) pairs.push({ diff: newPair(replicas[i], replicas[j]), i, j });
   }
   let entriesRead = 0n;
+  let nextReport = PROGRESS_EVERY;
   const heads: (Entry | undefined)[] = new Array(replicas.length);
   for (;;) {
     let index: bigint | undefined;
@@ -155,7 +159,10 @@ export async function compareReplicas(replicas: Replica[], onProgress?: (entries
         entriesRead++;
       }
     }
-    if (onProgress && (entriesRead & 0xffffn) === 0n) onProgress(entriesRead);
+    if (onProgress && entriesRead >= nextReport) {
+      onProgress(entriesRead, index);
+      nextReport = entriesRead + PROGRESS_EVERY;
+    }
   }
   for (const p of pairs) p.diff.verdict = verdictOf(p.diff);
   return {

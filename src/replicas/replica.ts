@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { LogdbError } from '../errors.js';
+import { tableBytesCopied } from '../kv/leveldb/checkpoint.js';
 import { discoverLayout, type Backend } from '../logdb/layout.js';
 import { summarizeNode, type NodeSummary } from '../logdb/node-summary.js';
 import { LogDBReader } from '../logdb/reader.js';
@@ -45,6 +46,11 @@ export function openSources(dirs: string[], walDir: string | undefined): Replica
     throw err;
   }
   return sources;
+}
+
+/** LevelDB table bytes copied (not hard-linked) into read checkpoints so far: the CLI warns when it is large. */
+export function checkpointBytesCopied(): number {
+  return tableBytesCopied;
 }
 
 export async function closeSources(sources: ReplicaSource[]): Promise<void> {
