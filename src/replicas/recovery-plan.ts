@@ -312,7 +312,10 @@ function steps(plan: RecoveryPlan, chosen: RankedCandidate, exportDir: string): 
     host: hostLabel(chosen.host),
     kind: copies.length ? 'shell' : 'note',
     lines: copies.length
-      ? [...new Set(copies.map((t) => `rsync -a ${shellQuote(plan.exportPath! + '/')} ${shellQuote(`${t.host.hostname ?? t.host.address ?? 'HOST'}:${plan.exportPath}/`)}`))]
+      ? [...new Set(copies.map((t) => t.host.hostname ?? t.host.address ?? 'HOST'))].flatMap((host) => [
+          `ssh ${shellQuote(host)} mkdir -p ${shellQuote(shellQuote(exportDir))}`,
+          `rsync -a ${shellQuote(plan.exportPath! + '/')} ${shellQuote(`${host}:${plan.exportPath}/`)}`,
+        ])
       : ['every replica of the new membership is on this host: nothing to copy'],
   });
   for (const t of targets) {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { decodeEntry, encodeEntry } from '../../src/codec/colfer.js';
@@ -311,6 +311,17 @@ test('recover-plan joins collect documents from several hosts, with the same ans
     // node 1's facts are missing here: the plan can only say that what it holds may be lost
     assert.deepEqual(fromFiles.losses, []);
     assert.deepEqual(fromFiles.votersWithoutFacts, ['1', '5']);
+    // node 3 on another host, in a NodeHost dir whose path needs quoting: the export is copied there
+    const moved = JSON.parse(readFileSync(files[1], 'utf8'));
+    moved.nodeHost.hostname = 'host-b';
+    moved.nodeHost.dir = "/srv/node host's dir";
+    writeFileSync(files[1], JSON.stringify(moved));
+    const twoHosts = await planJson([...files, '--cluster', '1']);
+    const lines = twoHosts.steps.flatMap((st: any) => st.lines);
+    const exportDir = twoHosts.exportPath.replace(/\/[^/]+$/, '');
+    assert.ok(lines.includes(`ssh host-b mkdir -p ${exportDir}`), lines.join('\n'));
+    assert.ok(lines.includes(`rsync -a ${twoHosts.exportPath}/ host-b:${twoHosts.exportPath}/`), lines.join('\n'));
+    assert.ok(lines.some((l: string) => l.startsWith(`logdb import-snapshot '/srv/node host'\\''s dir' --snapshot `) && l.includes(' --node 3 ')));
     const dup = await runCli(['recover-plan', files[0], files[0], nodehost, '-c', '1']);
     assert.equal(dup.code, 2);
     assert.match(dup.stderr, /node 2 of cluster 1 appears twice/);
