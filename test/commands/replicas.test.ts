@@ -8,7 +8,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { decodeEntry, encodeEntry } from '../../src/codec/colfer.js';
-import { entryKey } from '../../src/codec/keys.js';
+import { bootstrapKey, entryKey, maxIndexKey, stateKey } from '../../src/codec/keys.js';
+import { encodeBootstrap, encodeState } from '../../src/codec/messages.js';
+import { u64BE } from '../../src/codec/uint64.js';
 import { openLevelDBStore } from '../../src/kv/leveldb/store.js';
 import { parseMembers } from '../../src/snapshot/members.js';
 import { cliJson, cliPath, runCli } from '../helpers/cli.js';
@@ -378,6 +380,52 @@ test('the plan\'s import-snapshot line, pasted into a shell, rebuilds the node (
     assert.deepEqual(after.membership.voters, ['1']);
     assert.deepEqual(after.membership.removed, ['7', '8', '9']);
     assert.equal(after.quorumPresent, true);
+  } finally {
+    cleanup();
+  }
+});
+
+test('IDs, indexes and terms at the uint64 limit: diff, collect and recover-plan keep them exact', async () => {
+  const { dir, cleanup } = copyFixture('leveldb-v3.2.8/basic');
+  try {
+    const nodehost = join(dir, 'nodehost');
+    const c = 2n ** 64n - 1n;
+    const ids = [c, c - 1n, 2n ** 53n + 1n];
+    const top = c - 1n; // the last index; entries below it
+    const store = await openLevelDBStore(join(nodehost, `fixturehost/00000000000000000001/logdb-${Number(c % 16n)}`), { mode: 'write' });
+    const addresses = new Map(ids.map((id, k) => [id, `big-${k}.example:1`]));
+    const ops = [];
+    for (const [k, id] of ids.entries()) {
+      const last = top - BigInt(k); // node k holds one entry less than node k-1
+      ops.push({ op: 'put' as const, key: bootstrapKey(c, id), value: encodeBootstrap({ addresses, join: false, type: 1 }) });
+      ops.push({ op: 'put' as const, key: stateKey(c, id), value: encodeState({ term: c - 2n, vote: ids[0], commit: top - 3n }) });
+      ops.push({ op: 'put' as const, key: maxIndexKey(c, id), value: u64BE(last) });
+      for (let i = top - 4n; i <= last; i++) {
+        const e = { term: c - 2n, index: i, type: 0, key: i, clientId: c, seriesId: c, respondedTo: c - 3n, cmd: Buffer.from(`entry ${i}`) };
+        ops.push({ op: 'put' as const, key: entryKey(c, id, i), value: encodeEntry(e) });
+      }
+    }
+    await store.write(ops);
+    await store.close();
+
+    const { code, report, stderr } = await diffJson([nodehost, '--cluster', c.toString()]);
+    assert.equal(code, 0, stderr);
+    assert.equal(report.clusterId, c.toString());
+    assert.deepEqual(report.replicas.map((r: any) => [r.nodeId, r.lastIndex, r.lastTerm]), [
+      [(2n ** 53n + 1n).toString(), (top - 2n).toString(), (c - 2n).toString()],
+      [(c - 1n).toString(), (top - 1n).toString(), (c - 2n).toString()],
+      [c.toString(), top.toString(), (c - 2n).toString()],
+    ]);
+    for (const p of report.pairs) assert.equal(p.verdict, 'prefix');
+
+    const facts = await cliJson<any>(['collect', nodehost, '-c', c.toString()]);
+    assert.deepEqual(facts.nodes[0].membership.voters, ids.map(String).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)));
+    const plan = await planJson([nodehost, '-c', c.toString(), '--node', c.toString()]);
+    assert.equal(plan.quorumPresent, false);
+    assert.equal(plan.rebuildFrom, c.toString());
+    assert.equal(plan.expectedSnapshotIndex, (top - 3n).toString());
+    assert.deepEqual(plan.newMembers, { [c.toString()]: 'big-0.example:1' });
+    assert.ok(plan.exportPath.endsWith(`snapshot-${(top - 3n).toString(16).toUpperCase().padStart(16, '0')}`));
   } finally {
     cleanup();
   }
