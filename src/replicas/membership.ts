@@ -7,9 +7,10 @@
  * Voters: full members (`addresses`) and witnesses — a witness votes in Dragonboat's elections and counts toward
  * the quorum, it just holds no state machine data. Observers (non-voting) do not vote.
  *
- * Config changes Dragonboat rejects are skipped the same way: adding a removed node, adding an existing member
- * again, AddObserver or AddWitness of a full member, AddWitness of an observer, AddNode of a witness, and
- * RemoveNode of the last full member. (The ordered-config-change check needs the node's Config, which is not on
+ * Config changes Dragonboat rejects are skipped the same way: adding a removed node, adding an existing member,
+ * observer or witness again, AddObserver or AddWitness of a full member, witness/observer swaps, AddNode of a
+ * witness, promoting an observer at another address, a new node at an address already in use, and RemoveNode of
+ * the last full member. (The ordered-config-change check needs the node's Config, which is not on
  * disk; Dragonboat's default, OrderedConfigChange false, accepts any config change ID.)
  */
 import type { Entry } from '../codec/colfer.js';
@@ -55,37 +56,47 @@ export function configChangeOf(e: Entry): ReturnType<typeof decodeConfigChange> 
   }
 }
 
+/** Dragonboat compares member addresses trimmed and case-insensitively. */
+const sameAddress = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/** Whether Dragonboat refuses the change (rsm/membership.go handleConfigChange), in its order of checks. */
+function rejected(m: MembershipState, type: number, id: bigint, address: string): boolean {
+  const adding = type === ConfigChangeType.AddNode || type === ConfigChangeType.AddObserver || type === ConfigChangeType.AddWitness;
+  if (adding && m.removed.has(id)) return true;
+  if (type === ConfigChangeType.AddNode && m.addresses.has(id)) return true;
+  if (type === ConfigChangeType.AddObserver && (m.observers.has(id) || m.addresses.has(id) || m.witnesses.has(id))) return true;
+  if (type === ConfigChangeType.AddWitness && (m.witnesses.has(id) || m.addresses.has(id) || m.observers.has(id))) return true;
+  if (type === ConfigChangeType.AddNode && m.witnesses.has(id)) return true;
+  const observer = m.observers.get(id);
+  const promotion = type === ConfigChangeType.AddNode && observer !== undefined;
+  if (promotion) return !sameAddress(observer, address); // an observer is promoted only at its own address
+  // a new node may not take an address a member, observer or witness already has
+  if (adding && [...m.addresses.values(), ...m.observers.values(), ...m.witnesses.values()].some((a) => sameAddress(a, address))) return true;
+  return type === ConfigChangeType.RemoveNode && m.addresses.size === 1 && m.addresses.has(id); // never the last member
+}
+
 /** Applies one committed config-change entry; returns whether Dragonboat would have accepted it. */
 export function applyConfigChange(m: MembershipState, e: Entry): boolean {
   const cc = configChangeOf(e);
-  if (!cc) return false;
+  if (!cc || cc.type < ConfigChangeType.AddNode || cc.type > ConfigChangeType.AddWitness) return false;
   const id = cc.nodeId;
-  const isMember = m.addresses.has(id);
-  const isObserver = m.observers.has(id);
-  const isWitness = m.witnesses.has(id);
+  if (rejected(m, cc.type, id, cc.address)) return false;
   switch (cc.type) {
     case ConfigChangeType.AddNode:
-      if (m.removed.has(id) || isWitness || isMember) return false;
       m.observers.delete(id); // an observer's AddNode promotes it
       m.addresses.set(id, cc.address);
       break;
     case ConfigChangeType.AddObserver:
-      if (m.removed.has(id) || isMember || isWitness || isObserver) return false;
       m.observers.set(id, cc.address);
       break;
     case ConfigChangeType.AddWitness:
-      if (m.removed.has(id) || isMember || isObserver || isWitness) return false;
       m.witnesses.set(id, cc.address);
       break;
-    case ConfigChangeType.RemoveNode:
-      if (isMember && m.addresses.size === 1) return false; // Dragonboat never removes the last member
+    default: // RemoveNode
       m.addresses.delete(id);
       m.observers.delete(id);
       m.witnesses.delete(id);
       m.removed.add(id);
-      break;
-    default:
-      return false;
   }
   m.configChangeId = e.index;
   return true;

@@ -26,6 +26,8 @@ test('membership: witnesses vote, observers do not; AddNode promotes an observer
   assert.deepEqual(voters(m), [1n, 2n, 5n, MAX]);
   assert.equal(quorumOf(voters(m).length), 3);
   assert.equal(applyConfigChange(m, cc(12n, ConfigChangeType.AddWitness, 4n)), false, 'an observer cannot become a witness');
+  assert.equal(applyConfigChange(m, cc(13n, ConfigChangeType.AddNode, 4n, 'elsewhere:1')), false, 'a promotion keeps the observer\'s address');
+  assert.equal(applyConfigChange(m, cc(13n, ConfigChangeType.AddNode, 6n, ' N4:1 ')), false, 'an address in use (trimmed, any case) is refused');
   assert.equal(applyConfigChange(m, cc(13n, ConfigChangeType.AddNode, 4n)), true, 'AddNode promotes the observer');
   assert.equal(m.observers.has(4n), false);
   assert.equal(applyConfigChange(m, cc(14n, ConfigChangeType.RemoveNode, 2n)), true);
