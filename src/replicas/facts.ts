@@ -7,6 +7,7 @@
  *
  * The document is versioned (`format`) and keeps uint64 as decimal strings; factsFromJson reads it back.
  */
+import { resolve } from 'node:path';
 import { configChangeTypeName, configChangeTypeByName, stateMachineTypeByName, stateMachineTypeName } from '../codec/enums.js';
 import type { Bootstrap, State } from '../codec/messages.js';
 import { parseUint64 } from '../codec/uint64.js';
@@ -14,7 +15,6 @@ import { LogdbError } from '../errors.js';
 import { summarizeNode } from '../logdb/node-summary.js';
 import { applyConfigChange, compareIds, configChangeOf, startingMembership, voters, type MembershipState } from './membership.js';
 import { lastTermOf, type ReplicaSource } from './replica.js';
-import { resolve } from 'node:path';
 
 export const FACTS_FORMAT = 'logdb-recovery-facts/1';
 
