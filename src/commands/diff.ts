@@ -32,6 +32,9 @@ export default defineCommand({
     const { text, json, violations } = await withSources(ctx, dirs, async (sources) => {
       const replicas = await findReplicas(sources, clusterId, nodes);
       if (!replicas.length) throw noReplicas(clusterId, nodes, dirs);
+      for (const source of sources) {
+        if (!replicas.some((r) => r.source === source)) warn(`${source.dir} holds no replica of cluster ${clusterId}${nodes ? ` (nodes ${nodes.join(', ')})` : ''}`);
+      }
       if (replicas.length === 1) warn(`only one replica of cluster ${clusterId} found (${replicas[0].name}): nothing to compare it with`);
       const counter = progress(`comparing ${replicas.length} replicas`, ' entries read');
       const result = await compareReplicas(replicas, (entries) => counter.update(Number(entries)));

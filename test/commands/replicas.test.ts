@@ -117,6 +117,11 @@ test('diff across two dirs and backends: leveldb basic and pebble batched, node 
     assert.deepEqual(report.replicas.map((r: any) => [r.name, r.backend]), [['node 1 (dir 1)', 'leveldb'], ['node 1 (dir 2)', 'pebble']]);
     assert.equal(report.pairs[0].verdict, 'identical');
     assert.equal(report.pairs[0].compared, '74');
+    const other = await runCli(['diff', join(a.dir, 'nodehost'), join(b.dir, 'nodehost'), '-c', '11']);
+    assert.equal(other.code, 4, 'cluster 11 is in neither dir');
+    const nodeThree = await runCli(['diff', join(a.dir, 'nodehost'), join(b.dir, 'nodehost'), '-c', '1', '--node', '3', '--json']);
+    assert.equal(nodeThree.code, 0);
+    assert.equal(JSON.parse(nodeThree.stdout).replicas.length, 2);
     assert.equal(report.entriesRead, '148');
   } finally {
     a.cleanup();
