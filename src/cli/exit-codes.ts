@@ -25,6 +25,6 @@ export const EXIT_CODE_MEANINGS: [number, string][] = [
   [6, 'in use: a running NodeHost (or another process) holds the directory lock'],
   [7, 'refused: confirmation declined, no terminal to ask and no --yes, or unsafe right now (e.g. a torn Pebble WAL)'],
   [8, 'unsupported: the operation is not possible on this backend or layout'],
-  [9, 'check found at least one error'],
+  [9, 'check found at least one error; diff found replicas whose logs break Raft\'s safety'],
   [10, 'invalid exported snapshot or member map (import-snapshot)'],
 ];
