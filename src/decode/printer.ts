@@ -100,6 +100,7 @@ export function makeDecodingPrinter(format: OutputFormat, decoder: UserDecoder, 
       return queue.length >= WINDOW ? drain(false) : undefined;
     },
     async end() {
+      decoder.endInput?.();
       await drain(true);
       sink.end();
     },

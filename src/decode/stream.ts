@@ -107,15 +107,17 @@ export async function startStreamDecoder(commandLine: string): Promise<UserDecod
     answered++;
     p.resolve(parseAnswer(line));
   });
-  const outputClosed = new Promise<void>((resolve) => lines.once('close', resolve));
-  void outputClosed.then(async () => {
-    if (pending.length === 0 && !dead) return;
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 200))]);
-    fail(exitStatus ?? 'closed its output');
-  });
-  void exited.then(() => {
-    if (pending.length > 0) setTimeout(() => fail(exitStatus!), 200).unref();
-  });
+  // Once the program has exited or closed its stdout, nothing more will be answered: what is pending (after a
+  // moment for lines still in the pipe) and whatever comes later fails the dump.
+  let gone: string | undefined;
+  const goneWith = (why: string) => {
+    gone ??= why;
+    setTimeout(() => {
+      if (pending.length > 0) fail(exitStatus ?? gone!);
+    }, 200);
+  };
+  lines.once('close', () => goneWith('closed its output'));
+  void exited.then(() => goneWith(exitStatus!));
 
   const watchdog = setInterval(() => {
     if (!warned && pending.length > 0 && Date.now() - lastAnswerAt > SILENCE_WARNING_MS) {
@@ -127,12 +129,16 @@ export async function startStreamDecoder(commandLine: string): Promise<UserDecod
 
   return {
     decode(payload: Buffer, _e: Entry): Promise<DecodeResult> {
+      if (!dead && gone && pending.length === 0) fail(exitStatus ?? gone);
       if (dead) return Promise.reject(dead);
       if (pending.length === 0) lastAnswerAt = Date.now();
       return new Promise<DecodeResult>((resolve, reject) => {
         pending.push({ resolve, reject });
         child.stdin.write(payload.toString('hex') + '\n');
       });
+    },
+    endInput() {
+      child.stdin.end();
     },
     close() {
       closing ??= closeOnce();

@@ -12,6 +12,8 @@ export type DecodeResult = { json: string } | { error: string };
 export interface UserDecoder {
   /** Decodes one payload; a promise when the decoder is asynchronous (module, stream). Never rejects. */
   decode(payload: Buffer, e: Entry): DecodeResult | Promise<DecodeResult>;
+  /** No more payloads will come (a stream decoder's stdin is closed, so it can answer what it buffered). */
+  endInput?(): void;
   /** Releases what the decoder holds (a child process); rejects if it failed as a whole. */
   close(): Promise<void>;
 }
