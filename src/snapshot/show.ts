@@ -188,7 +188,13 @@ async function inspect(
     paddingIsZero: layout.paddingIsZero,
   };
   if (!layout.isV1 && !layout.isV2) err(`unknown snapshot version ${h.version}`);
-  if (layout.isV1) findings.push({ severity: 'warning', message: 'a version-1 snapshot file: Dragonboat reads it, but its import tool wants version 2 ("not a v2 snapshot file")' });
+  // NodeHost still reads version-1 files; only tools.ImportSnapshot (whose input a snapshot directory is) refuses them
+  if (layout.isV1) {
+    findings.push({
+      severity: source.kind === 'directory' ? 'error' : 'warning',
+      message: 'a version-1 snapshot file: not a v2 snapshot file, which Dragonboat\'s import tool refuses (a NodeHost still reads it)',
+    });
+  }
   if (h.checksumType !== 0) err(`checksum type ${checksumTypeName(h.checksumType)} is not implemented by Dragonboat (only CRC32IEEE)`);
   if (layout.headerChecksumOk === false) err('the header checksum does not match the header');
   if (!layout.reservedCrcOk) err(`the reserved CRC slot after the header holds ${layout.reservedCrcSlot.toString('hex')}, neither zero nor the header's CRC (Dragonboat panics: corrupted header)`);
