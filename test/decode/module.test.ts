@@ -169,3 +169,19 @@ test('a module that does not load or exports no decode function is a usage error
     cleanup();
   }
 });
+
+test('the table shows the decoded command on one line, cut to the terminal width', async () => {
+  const { nodehost, cleanup } = nodehostCopy(BASIC_DATASETS[1]!);
+  try {
+    const r = await runCli(['dump-entries', nodehost, '-c', '1', '-n', '1', '--decoder', join(dir, 'hash.mjs')], { env: { COLUMNS: '100' } });
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.match(lines[0]!, /^ +INDEX +TERM +TYPE +CMD +USER$/);
+    for (const line of lines) assert.ok(line.length <= 100, `${line.length} > 100: ${line}`);
+    assert.ok(lines.some((l) => /\{"length":\d+,"sha256":"[0-9a-f]+…$/.test(l)), 'long results are cut with …');
+    const wide = await runCli(['dump-entries', nodehost, '-c', '1', '-n', '1', '--decoder', join(dir, 'hash.mjs')], { env: { COLUMNS: '400' } });
+    assert.ok(wide.stdout.split('\n').some((l) => /"head":"[A-Za-z0-9+/=]*"\}$/.test(l)), 'a wide terminal shows the whole result');
+  } finally {
+    cleanup();
+  }
+});
