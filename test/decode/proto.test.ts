@@ -5,7 +5,7 @@
  * --message it does not have, is a usage error before anything is read.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -115,6 +115,29 @@ test('a schema that does not load, or lacks --message, is a usage error (exit 2)
       assert.equal(r.stdout, '', args.join(' '));
       assert.match(r.stderr, /^logdb: error: .+\n$/, args.join(' '));
     }
+  } finally {
+    cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--proto-path finds imports: a schema split over two directories decodes like the single file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logdb-proto-path-'));
+  const { nodehost, cleanup } = nodehostCopy(BASIC_DATASETS[1]!);
+  try {
+    const common = join(dir, 'include', 'raftpb');
+    const main = join(dir, 'schema');
+    mkdirSync(common, { recursive: true });
+    mkdirSync(main, { recursive: true });
+    writeFileSync(join(common, 'types.proto'), 'syntax = "proto2";\npackage raftpb;\nenum ConfigChangeType { AddNode = 0; RemoveNode = 1; AddObserver = 2; AddWitness = 3; }\n');
+    writeFileSync(
+      join(main, 'cc.proto'),
+      'syntax = "proto2";\npackage raftpb;\nimport "raftpb/types.proto";\nmessage ConfigChange { optional uint64 config_change_id = 1; optional ConfigChangeType type = 2; optional uint64 node_id = 3; optional string address = 4; optional bool initialize = 5; }\n',
+    );
+    const withoutPath = await runCli(['dump-entries', nodehost, '-c', '1', '-n', '1', '--proto', join(main, 'cc.proto'), '--message', 'raftpb.ConfigChange']);
+    assert.equal(withoutPath.code, 2, 'the import is not found without --proto-path');
+    const compared = await checkAgreement(nodehost, ['--proto', join(main, 'cc.proto'), '--proto-path', join(dir, 'include')]);
+    assert.ok(compared >= 3);
   } finally {
     cleanup();
     rmSync(dir, { recursive: true, force: true });

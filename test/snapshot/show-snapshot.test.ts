@@ -361,3 +361,21 @@ test('a session table cut short and a corrupt Snappy stream are findings, not cr
   assert.equal(b.code, 5);
   assert.match(JSON.parse(b.stdout).findings.map((f: any) => f.message).join('\n'), /does not decode: codec\/(snappy|snappy-framed)/);
 });
+
+test('an imported snapshot dir (record in dragonboat.snapshot.message) and the imported record in the LogDB', async () => {
+  const { dir, cleanup } = copyFixture('pebble-v3.3.8/ops/import/after');
+  try {
+    const nodehost = join(dir, 'nodehost');
+    const fromLogdb = await cliJson(['show-snapshot', nodehost, '-c', '100', '-n', '1']);
+    assert.equal(fromLogdb.record.imported, true);
+    assert.deepEqual(fromLogdb.findings, []);
+    const snapDir = fromLogdb.source.gbsnap.slice(0, fromLogdb.source.gbsnap.lastIndexOf('/'));
+    const fromDir = await cliJson(['show-snapshot', snapDir]);
+    assert.equal(fromDir.source.recordFrom, 'dragonboat.snapshot.message');
+    assert.deepEqual(fromDir.record, fromLogdb.record);
+    assert.deepEqual(fromDir.findings, []);
+    assert.equal(fromDir.payload.stateMachineBytes, 2_883_636, 'the Snappy export, copied by the import');
+  } finally {
+    cleanup();
+  }
+});
