@@ -10,7 +10,7 @@
  * A program that exits, or closes its stdout, before answering every payload ends the dump with a clear error
  * (exit 1) instead of hanging; one that stays silent gets a warning on stderr after a while.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Entry } from '../codec/colfer.js';
 import { warn } from '../cli/report-error.js';
@@ -68,7 +68,8 @@ interface Pending {
 export async function startStreamDecoder(commandLine: string): Promise<UserDecoder> {
   const argv = splitCommandLine(commandLine);
   if (argv.length === 0) throw usageError('--stream-decoder: empty command');
-  const child: ChildProcessWithoutNullStreams = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] as any }) as any;
+  // its stderr is the operator's to read
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', (err: NodeJS.ErrnoException) => reject(usageError(`--stream-decoder: cannot start ${argv[0]}: ${err.code ?? err.message}`)));
@@ -146,15 +147,14 @@ export async function startStreamDecoder(commandLine: string): Promise<UserDecod
     },
   };
 
+  /** Ends its input and waits for it to exit (a program that ignores EOF is terminated after 5 s). */
   async function closeOnce(): Promise<void> {
-    {
-      clearInterval(watchdog);
-      child.stdin.end();
-      const timer = setTimeout(() => child.kill('SIGTERM'), 5000);
-      await exited;
-      clearTimeout(timer);
-      if (extraLines > 0) warn(`the stream decoder ${argv[0]} printed ${extraLines} line(s) more than it was given`);
-      else if (!dead && exitStatus && exitStatus !== 'exited with status 0') warn(`the stream decoder ${argv[0]} ${exitStatus}`);
-    }
+    clearInterval(watchdog);
+    child.stdin.end();
+    const timer = setTimeout(() => child.kill('SIGTERM'), 5000);
+    await exited;
+    clearTimeout(timer);
+    if (extraLines > 0) warn(`the stream decoder ${argv[0]} printed ${extraLines} line(s) more than it was given`);
+    else if (!dead && exitStatus && exitStatus !== 'exited with status 0') warn(`the stream decoder ${argv[0]} ${exitStatus}`);
   }
 }
