@@ -14,7 +14,9 @@ import { NODE_OPTIONS, parseNodeArgs, requireNode } from '../cli/node-args.js';
 import { withReader } from '../cli/open-reader.js';
 import { out } from '../cli/stdout.js';
 import { describeEntry, entryJson } from '../cli/views/entry.js';
+import { makeDecodingPrinter } from '../decode/printer.js';
 import { usageError } from '../errors.js';
+import { DECODER_OPTIONS, loadUserDecoder } from '../decode/user-decoder.js';
 
 export default defineCommand({
   name: 'dump-entries',
@@ -27,12 +29,17 @@ export default defineCommand({
     { flags: '--limit <count>', description: 'show at most this many entries' },
     { flags: '--type <types>', description: 'only these entry types, comma-separated (EncodedEntry, ConfigChange, Application, Metadata or 0-3)' },
     { flags: '--all', description: 'also show entries below the first index that are still stored (compacted away for Dragonboat)' },
+    ...DECODER_OPTIONS,
   ],
   examples: [
     'logdb dump-entries /var/lib/dragonboat/nodehost --cluster 1 --node 1',
     'logdb dump-entries /var/lib/dragonboat/nodehost -c 1 -n 1 --from 1000 --limit 20',
     'logdb dump-entries /var/lib/dragonboat/nodehost -c 1 -n 1 --type ConfigChange',
     'logdb dump-entries /var/lib/dragonboat/nodehost -c 1 -n 1 --output ndjson | jq -c .decoded',
+    "logdb dump-entries /var/lib/dragonboat/nodehost -c 1 -n 1 --proto kv.proto --message kv.Command --output ndjson | jq -c 'select(.user.op == \"DELETE\")'",
+    'logdb dump-entries /var/lib/dragonboat/nodehost -c 1 -n 1 --decoder ./decode.mjs --from 1048576 --limit 1',
+    "logdb dump-entries /var/lib/dragonboat/nodehost -c 1 -n 1 --stream-decoder './my-etcd-decoder --flag'",
+    'logdb dump-entries /var/lib/dragonboat/nodehost -c 1 -n 1 --payload json --output ndjson | jq .user',
   ],
   async run(ctx) {
     const { clusterId: c, nodeId: n } = parseNodeArgs(ctx);
@@ -41,6 +48,8 @@ export default defineCommand({
     if (from !== undefined && to !== undefined && from > to) throw usageError(`--from ${from} is after --to ${to}`, 'give --from <= --to');
     const limit = parseLimit(ctx.opts.limit);
     const types = parseEntryTypes(ctx.opts.type);
+    // loaded before anything is read: a schema that does not load is a usage error
+    const decoder = await loadUserDecoder(ctx.opts);
 
     await withReader(ctx, async (reader) => {
       await requireNode(reader, c, n);
@@ -55,7 +64,7 @@ export default defineCommand({
         const low = from !== undefined && from > raft.firstIndex ? from : raft.firstIndex;
         source = raft.entryCount > 0n ? reader.iterateEntries(c, n, low, high) : empty();
       }
-      const printer = makePrinter(ctx.format);
+      const printer = decoder ? makeDecodingPrinter(ctx.format, decoder, types) : makePrinter(ctx.format);
       let shown = 0;
       if (limit !== 0) {
         outer: for await (const chunk of source) {
@@ -67,8 +76,8 @@ export default defineCommand({
           }
         }
       }
-      printer.end();
-    });
+      await printer.end();
+    }).finally(() => decoder?.close());
   },
 });
 
@@ -76,7 +85,7 @@ async function* empty(): AsyncIterable<Entry[]> {}
 
 interface Printer {
   entry(e: Entry): Promise<void> | undefined;
-  end(): void;
+  end(): Promise<void> | void;
 }
 
 function makePrinter(format: OutputFormat): Printer {

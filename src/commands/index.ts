@@ -10,6 +10,7 @@ const loaders: Record<string, () => Promise<{ default: CommandDef }>> = {
   'dump-state': () => import('./dump-state.js'),
   'dump-entries': () => import('./dump-entries.js'),
   'ls-snapshots': () => import('./ls-snapshots.js'),
+  'show-snapshot': () => import('./show-snapshot.js'),
   check: () => import('./check.js'),
   stats: () => import('./stats.js'),
   diff: () => import('./diff.js'),
