@@ -12,7 +12,7 @@
  * golang/snappy limits a chunk's uncompressed data to 64 KiB. The decoder is push-based so that a caller can
  * stream a file of any size through it in constant memory.
  */
-import { crc32c, maskCrc } from '../kv/pebble/crc32c.js';
+import { crc32c, maskCrc } from '../util/crc32c.js';
 import { CodecError } from './errors.js';
 import { snappyDecodedLength, snappyDecompressBlock } from './snappy.js';
 

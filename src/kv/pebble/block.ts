@@ -15,7 +15,7 @@
  *     separator keys; metaindex and properties blocks by plain names.
  */
 import { createRequire } from 'node:module';
-import { crc32c, maskCrc } from './crc32c.js';
+import { crc32c, maskCrc } from '../../util/crc32c.js';
 import { readUint32LE } from './coding.js';
 import { DecodeError } from './errors.js';
 import { TRAILER_LENGTH, trailerSeq } from './internal-key.js';

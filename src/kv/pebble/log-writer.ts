@@ -10,7 +10,7 @@
  * No EOF trailer is written (it is optional, rule 11): the file ends exactly at a chunk boundary, which every
  * reader takes as a clean end.
  */
-import { crc32cUpdate, maskCrc } from './crc32c.js';
+import { crc32cUpdate, maskCrc } from '../../util/crc32c.js';
 import { BLOCK_SIZE, RECYCLABLE_HEADER_SIZE } from './record.js';
 
 // --- wire format: recyclable chunk types ---

@@ -16,7 +16,7 @@
  * zeroed header, a chunk running past its block, a file ending inside a record — is an invalid tail. Pebble stops
  * there for the newest WAL (a crash tears its end) and refuses to open with an older one; the MANIFEST must be whole.
  */
-import { crc32c, maskCrc } from './crc32c.js';
+import { crc32c, maskCrc } from '../../util/crc32c.js';
 import { readUint32LE } from './coding.js';
 import { corruption } from './errors.js';
 

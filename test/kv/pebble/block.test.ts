@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { decodeDataBlock, decodeIndexBlock, decodeNamedBlock, unwrapBlock } from '../../../src/kv/pebble/block.js';
-import { crc32c, maskCrc } from '../../../src/kv/pebble/crc32c.js';
+import { crc32c, maskCrc } from '../../../src/util/crc32c.js';
 import { DecodeError } from '../../../src/kv/pebble/errors.js';
 import { uvarint } from './helpers.js';
 

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32c, maskCrc } from '../../../src/kv/pebble/crc32c.js';
+import { crc32c, maskCrc } from '../../../src/util/crc32c.js';
 
 const BLOCK = 32 * 1024;
 

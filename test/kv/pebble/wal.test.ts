@@ -7,7 +7,7 @@ import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { KVCorruptionError, type KVStore } from '../../../src/kv/kv.js';
-import { crc32c, maskCrc } from '../../../src/kv/pebble/crc32c.js';
+import { crc32c, maskCrc } from '../../../src/util/crc32c.js';
 import { readLogRecords } from '../../../src/kv/pebble/record.js';
 import { openPebbleStore, openPebbleStoreSync } from '../../../src/kv/pebble/store.js';
 import { copyToTemp, fixtureDir } from '../../helpers/fixtures.js';

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import type { WriteOp } from '../../../src/kv/kv.js';
 import { batchOps } from '../../../src/kv/pebble/batch.js';
 import { encodeBatch, toBatchOp } from '../../../src/kv/pebble/batch-encode.js';
-import { crc32c, maskCrc } from '../../../src/kv/pebble/crc32c.js';
+import { crc32c, maskCrc } from '../../../src/util/crc32c.js';
 import { KIND_DELETE, KIND_RANGE_DELETE, KIND_SET } from '../../../src/kv/pebble/internal-key.js';
 import { encodeLog } from '../../../src/kv/pebble/log-writer.js';
 import { BLOCK_SIZE, readLogRecords, RECYCLABLE_HEADER_SIZE } from '../../../src/kv/pebble/record.js';

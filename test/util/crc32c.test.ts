@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { crc32c, crc32cUpdate, maskCrc, unmaskCrc } from '../../../src/kv/pebble/crc32c.js';
+import { crc32c, crc32cUpdate, maskCrc, unmaskCrc } from '../../src/util/crc32c.js';
 
 test('crc32c matches the standard check value and the RFC 3720 vectors', () => {
   assert.equal(crc32c(Buffer.from('123456789')), 0xe3069283);
