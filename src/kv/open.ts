@@ -23,7 +23,10 @@ export async function openStore(shardDir: string, options: OpenStoreOptions): Pr
     const { openPebbleWritableStore } = await import('./pebble/writer-store.js');
     return openPebbleWritableStore(shardDir, { walDir });
   }
-  // RocksDB writes the same table format Pebble does (RocksDB v6.2.1 compatible, spec §9.2); read it the same way
+  if (options.backend === 'rocksdb') {
+    const { openRocksDBStore } = await import('./rocksdb/store.js');
+    return openRocksDBStore(shardDir, { walDir });
+  }
   const { openPebbleStore } = await import('./pebble/store.js');
   return openPebbleStore(shardDir, { walDir });
 }

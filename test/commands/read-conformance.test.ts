@@ -1,7 +1,7 @@
 /**
  * The read commands agree with Dragonboat: for every fixture dataset, what `ls-nodes`, `dump-state`,
  * `ls-snapshots` and `dump-entries` print in JSON is, field by field, what Dragonboat's own LogDB API read back
- * from the same directory (expected.json). Each dataset is read from a private copy, as an operator's would be.
+ * from the same directory (expected.json), for LevelDB, Pebble and RocksDB shards. Each dataset is read from a private copy, as an operator's would be.
  */
 import { test } from 'node:test';
 import { join } from 'node:path';
@@ -18,6 +18,10 @@ for (const [backend, datasets] of [['leveldb-v3.2.8', LEVELDB], ['pebble-v3.3.8'
   for (const op of OPS) {
     cases.push({ name: `${backend}/ops/${op}`, expected: `${backend}/ops/${op}`, nodehost: 'nodehost' });
   }
+}
+// Dragonboat v3.3.8's RocksDB LogDB (RocksDB 7.8: table format 5, XXH3 block checksums); no batched set
+for (const d of ['basic', 'ops/before-plain', 'ops/import/after', 'ops/remove-plain/after', 'ops/compact-plain/after']) {
+  cases.push({ name: `rocksdb-v3.3.8/${d}`, expected: `rocksdb-v3.3.8/${d}`, nodehost: 'nodehost' });
 }
 
 for (const c of cases) {

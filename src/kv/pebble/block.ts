@@ -17,7 +17,7 @@
 import { createRequire } from 'node:module';
 import { crc32c, maskCrc } from './crc32c.js';
 import { readUint32LE } from './coding.js';
-import { DecodeError } from './errors.js';
+import { DecodeError, UnsupportedFormatError } from './errors.js';
 import { TRAILER_LENGTH, trailerSeq } from './internal-key.js';
 
 // --- wire format ---
@@ -26,6 +26,17 @@ export const COMPRESSION_NONE = 0;
 export const COMPRESSION_SNAPPY = 1;
 export const CHECKSUM_NONE = 0;
 export const CHECKSUM_CRC32C = 1;
+
+/**
+ * Block checksums other than CRC-32C, by footer checksum type: RocksDB's xxHash family, registered by
+ * src/kv/rocksdb/checksums.ts (their WebAssembly hashers load asynchronously, before a RocksDB shard is opened).
+ * Each returns the checksum of `raw[0, length]` (block bytes and compression type byte) as stored in the trailer.
+ */
+const otherChecksums = new Map<number, (raw: Buffer, length: number) => number>();
+
+export function registerBlockChecksum(type: number, checksum: (raw: Buffer, length: number) => number): void {
+  otherChecksums.set(type, checksum);
+}
 
 /** snappyjs is CommonJS without type declarations: load it through require and type the one function used. */
 const snappy = createRequire(import.meta.url)('snappyjs') as { uncompress(data: Buffer, maxLength?: number): Buffer };
@@ -53,7 +64,9 @@ export function unwrapBlock(raw: Buffer, checksumType: number): Buffer {
     const stored = readUint32LE(raw, length + 1);
     if (maskCrc(crc32c(raw, 0, length + 1)) !== stored) throw new DecodeError('bad block checksum', 0);
   } else if (checksumType !== CHECKSUM_NONE) {
-    throw new DecodeError(`unsupported checksum type ${checksumType}`, 0);
+    const checksum = otherChecksums.get(checksumType);
+    if (!checksum) throw new UnsupportedFormatError(`unsupported checksum type ${checksumType}`, 0);
+    if (checksum(raw, length) !== readUint32LE(raw, length + 1)) throw new DecodeError('bad block checksum', 0);
   }
   const contents = raw.subarray(0, length);
   if (compression === COMPRESSION_NONE) return contents;
@@ -64,7 +77,7 @@ export function unwrapBlock(raw: Buffer, checksumType: number): Buffer {
       throw new DecodeError(`bad Snappy block (${(err as Error).message})`, 0);
     }
   }
-  throw new DecodeError(`unsupported block compression type ${compression}`, 0);
+  throw new UnsupportedFormatError(`unsupported block compression type ${compression}`, 0);
 }
 
 /** Set by readVarint: the offset just past the varint it decoded. */

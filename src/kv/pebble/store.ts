@@ -33,6 +33,8 @@ const CHUNK_SIZE = 1000;
 export interface PebbleStoreOptions {
   /** the shard's WAL dir (`<WALDir>/<host>/<deployment>/logdb-N`) when the NodeHost had one; default: the shard dir */
   walDir?: string;
+  /** 'rocksdb' reads the RocksDB-only MANIFEST tags (src/kv/rocksdb/store.ts); default: what the OPTIONS file says */
+  flavour?: 'pebble' | 'rocksdb';
 }
 
 interface OpenTable {
@@ -144,7 +146,7 @@ export async function openPebbleStore(shardDir: string, opts: PebbleStoreOptions
 export function openPebbleStoreSync(shardDir: string, opts: PebbleStoreOptions = {}): PebbleStore {
   const names = readdirSync(shardDir);
   const options = readLatestOptions(shardDir, names);
-  const manifest = loadManifest(shardDir, options?.flavour === 'rocksdb' ? 'rocksdb' : 'pebble');
+  const manifest = loadManifest(shardDir, opts.flavour ?? (options?.flavour === 'rocksdb' ? 'rocksdb' : 'pebble'));
   const walDir = opts.walDir ?? shardDir;
   const walNames = walDir === shardDir ? names : listWalDir(shardDir, walDir, options);
   checkWalsPresent(shardDir, walDir, names, walNames, manifest, options);
