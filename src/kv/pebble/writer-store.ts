@@ -14,6 +14,7 @@ import { LogdbError } from '../../errors.js';
 import type { KeyRange, KVPair, KVStore, WriteOp } from '../kv.js';
 import { openPebbleStoreSync, type PebbleStore } from './store.js';
 import { writeBatchAsWal, type WalWriteResult } from './writer.js';
+import { PEBBLE_DIALECT, type WalDialect } from './writer-inspect.js';
 import { lockShard, type ShardLock } from './writer-lock.js';
 
 export const PEBBLE_COMPACTION_DEFERRED =
@@ -29,6 +30,7 @@ export class PebbleWritableStore implements KVStore {
     readonly walDir: string,
     private reader: PebbleStore,
     private readonly lock: ShardLock,
+    private readonly dialect: WalDialect = PEBBLE_DIALECT,
   ) {}
 
   get(key: Buffer): Promise<Buffer | undefined> {
@@ -41,15 +43,15 @@ export class PebbleWritableStore implements KVStore {
 
   async write(ops: WriteOp[]): Promise<void> {
     if (ops.length === 0) return;
-    this.written.push(writeBatchAsWal(this.shardDir, this.walDir, ops));
+    this.written.push(writeBatchAsWal(this.shardDir, this.walDir, ops, this.dialect));
     const previous = this.reader;
-    this.reader = openReader(this.shardDir, this.walDir);
+    this.reader = openReader(this.shardDir, this.walDir, this.dialect);
     await previous.close();
   }
 
   async compact(range?: { start: Buffer; end: Buffer }): Promise<void> {
     if (range) return;
-    throw new LogdbError('unsupported', `${this.shardDir}: a full compaction of a Pebble shard is not possible offline. ${PEBBLE_COMPACTION_DEFERRED}`, 'nothing was changed');
+    throw new LogdbError('unsupported', `${this.shardDir}: a full compaction of a ${this.dialect.name} shard is not possible offline. ${compactionDeferred(this.dialect.name)}`, 'nothing was changed');
   }
 
   async close(): Promise<void> {
@@ -61,16 +63,25 @@ export class PebbleWritableStore implements KVStore {
   }
 }
 
-function openReader(shardDir: string, walDir: string): PebbleStore {
-  return openPebbleStoreSync(shardDir, { walDir: walDir === shardDir ? undefined : walDir });
+/** PEBBLE_COMPACTION_DEFERRED for another store that logdb changes by adding WALs (RocksDB). */
+export function compactionDeferred(store: string): string {
+  return PEBBLE_COMPACTION_DEFERRED.replaceAll('Pebble', store);
 }
 
-/** Opens the shard for writing: takes its LOCK (error code 'LOCKED' if held), then opens the reader. */
-export async function openPebbleWritableStore(shardDir: string, opts: { walDir?: string } = {}): Promise<PebbleWritableStore> {
+function openReader(shardDir: string, walDir: string, dialect: WalDialect): PebbleStore {
+  return openPebbleStoreSync(shardDir, { walDir: walDir === shardDir ? undefined : walDir, flavour: dialect.manifestFlavour });
+}
+
+/**
+ * Opens the shard for writing: takes its LOCK (error code 'LOCKED' if held), then opens the reader. `dialect`: the
+ * store's differences from Pebble (RocksDB: src/kv/rocksdb/writer-store.ts).
+ */
+export async function openPebbleWritableStore(shardDir: string, opts: { walDir?: string; dialect?: WalDialect } = {}): Promise<PebbleWritableStore> {
   const walDir = opts.walDir ?? shardDir;
+  const dialect = opts.dialect ?? PEBBLE_DIALECT;
   const lock = await lockShard(shardDir);
   try {
-    return new PebbleWritableStore(shardDir, walDir, openReader(shardDir, walDir), lock);
+    return new PebbleWritableStore(shardDir, walDir, openReader(shardDir, walDir, dialect), lock, dialect);
   } catch (err) {
     await lock.release();
     throw err;

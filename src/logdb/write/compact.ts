@@ -31,8 +31,10 @@ export async function planCompactNode(reader: LogDBReader, c: bigint, n: bigint,
   const store = await reader.storeFor(c);
   const count = range ? await countKeys(store, range.start, range.end) : 0;
   if (!range || count === 0) notes.push(`nothing below index ${index} is stored for cluster ${c} node ${n}`);
-  if (reader.shards.location(reader.shardOf(c)).backend === 'pebble') {
-    notes.push('Pebble: a range tombstone hides the entries at once; the disk space comes back when Pebble next compacts, after the NodeHost next runs');
+  const backend = reader.shards.location(reader.shardOf(c)).backend;
+  if (backend !== 'leveldb') {
+    const store = backend === 'rocksdb' ? 'RocksDB' : 'Pebble';
+    notes.push(`${store}: a range tombstone hides the entries at once; the disk space comes back when ${store} next compacts, after the NodeHost next runs`);
   }
   if (entries.mode === 'batched') notes.push(`batched log: the batch holding index ${index} and the one before it are kept, as Dragonboat keeps them`);
   return {

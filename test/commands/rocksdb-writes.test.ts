@@ -1,0 +1,115 @@
+/**
+ * remove-node, compact --to and import-snapshot on a RocksDB NodeHost (Dragonboat v3.3.8's RocksDB LogDB) do what
+ * Dragonboat's own RemoveData, RemoveEntriesTo+CompactEntriesTo and tools.ImportSnapshot did to the same directory
+ * (rocksdb-v3.3.8/ops): afterwards the LogDB holds exactly the after dir's records, key by key, the snapshot dirs
+ * hold the same files, and every read command agrees with the after dir's expected.json. The change is one new WAL
+ * in RocksDB's legacy record format (docs/rocksdb-offline-writes.md). A dry run changes nothing; a full compaction
+ * is refused (exit 8). RocksDB's own ldb reading the results is checked by `npm run verify:ldb` (not here: CI has
+ * no ldb).
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { decodeFlagFile } from '../../src/codec/flag-file.js';
+import { decodeSnapshot } from '../../src/codec/messages.js';
+import { toJson } from '../../src/cli/json.js';
+import { readLogRecords } from '../../src/kv/pebble/record.js';
+import { cliJson, runCli } from '../helpers/cli.js';
+import { assertReadCommandsAgree } from '../helpers/expected.js';
+import { copyFixture, fixtureDir, readJson } from '../helpers/fixtures.js';
+import { assertSameContents, dumpLogdb, rawdumpPairs } from '../helpers/kv-dump.js';
+import { treeFingerprint } from '../helpers/tree.js';
+import { assertSameSnapshotDirs, DEPLOYMENT, ORIGINAL_NODEHOST, shardDir, walNames } from './pebble-helpers.js';
+
+export const ROCKSDB_OPS = 'rocksdb-v3.3.8/ops';
+export const ROCKSDB_IMPORT_MEMBERS =
+  '1=fixture-rocks-ops.example.internal:63500,4=fixture-rocks-ops-n4.example.internal:63504,5=fixture-rocks-ops-n5.example.internal:63505';
+const after = (op: string) => join(fixtureDir(ROCKSDB_OPS)!, op, 'after');
+
+async function onBefore(fn: (nodehost: string, dir: string) => Promise<void>): Promise<void> {
+  const { dir, cleanup } = copyFixture(`${ROCKSDB_OPS}/before-plain`);
+  try {
+    await fn(join(dir, 'nodehost'), dir);
+  } finally {
+    cleanup();
+  }
+}
+
+/** The one WAL logdb added to `shard`: legacy 7-byte chunk headers (types 1–4), one record, ending cleanly. */
+function assertOneLegacyWalAdded(nodehost: string, shard: number, before: string[]): void {
+  const added = walNames(shardDir(nodehost, shard)).filter((n) => !before.includes(n));
+  assert.equal(added.length, 1, `one WAL added to logdb-${shard}: ${added.join(', ')}`);
+  const data = readFileSync(join(shardDir(nodehost, shard), added[0]!));
+  assert.ok(data[6]! >= 1 && data[6]! <= 4, `a legacy chunk type, not ${data[6]}`);
+  const log = readLogRecords(data, Number(added[0]!.slice(0, -4)));
+  assert.deepEqual([log.records.length, log.end], [1, 'eof']);
+}
+
+test("remove-node gives Dragonboat's RemoveData result on RocksDB, and every read command agrees at once", () =>
+  onBefore(async (nodehost, dir) => {
+    const walsBefore = walNames(shardDir(nodehost, 6));
+    const r = await runCli(['remove-node', nodehost, '--cluster', '102', '--node', '3', '--yes', '--backup-dir', join(dir, 'backups'), '--output', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const result = JSON.parse(r.stdout);
+    assert.equal(result.applied, true);
+    assert.ok(result.backup, 'a backup was taken');
+    assert.equal(result.shards[0].batch.filter((op: { op: string }) => op.op === 'deleteRange').length, 1, "one range delete, Dragonboat's RemoveEntriesTo(MaxUint64)");
+    assertOneLegacyWalAdded(nodehost, 6, walsBefore);
+
+    assertSameContents(await dumpLogdb(nodehost), rawdumpPairs(readJson(join(after('remove-plain'), 'rawdump.json'))), 'remove-node');
+    assertSameSnapshotDirs(join(nodehost, DEPLOYMENT), after('remove-plain'));
+    await assertReadCommandsAgree(nodehost, readJson(join(after('remove-plain'), 'expected.json')));
+  }));
+
+test("compact --to 109 gives Dragonboat's RemoveEntriesTo+CompactEntriesTo result on RocksDB, and says when the space comes back", () =>
+  onBefore(async (nodehost) => {
+    const walsBefore = walNames(shardDir(nodehost, 6));
+    const r = await runCli(['compact', nodehost, '--cluster', '102', '--node', '3', '--to', '109', '--yes', '--no-backup']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /note: RocksDB: a range tombstone hides the entries at once; the disk space comes back when RocksDB next compacts/);
+    assert.match(r.stdout, /spaceReclaimed: RocksDB reclaims the space itself when it next compacts, after the NodeHost next runs/);
+    assertOneLegacyWalAdded(nodehost, 6, walsBefore);
+    assertSameContents(await dumpLogdb(nodehost), rawdumpPairs(readJson(join(after('compact-plain'), 'rawdump.json'))), 'compact');
+    assertSameSnapshotDirs(join(nodehost, DEPLOYMENT), after('compact-plain'));
+    await assertReadCommandsAgree(nodehost, readJson(join(after('compact-plain'), 'expected.json')));
+  }));
+
+test("import-snapshot gives tools.ImportSnapshot's result on RocksDB (snappy export of cluster 100 as node 1)", () =>
+  onBefore(async (nodehost) => {
+    const exp = copyFixture(`${ROCKSDB_OPS}/exports/snappy`);
+    try {
+      const walsBefore = walNames(shardDir(nodehost, 4));
+      const r = await runCli(['import-snapshot', nodehost, '--snapshot', join(exp.dir, 'snapshot-0000000000000027'), '--node', '1', '--members', ROCKSDB_IMPORT_MEMBERS, '--yes', '--no-backup', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(JSON.parse(r.stdout).importedIndex, '39');
+      assertOneLegacyWalAdded(nodehost, 4, walsBefore);
+
+      const importAfter = after('import');
+      assertSameContents(await dumpLogdb(nodehost), rawdumpPairs(readJson(join(importAfter, 'rawdump.json'))), 'import', undefined, [nodehost, ORIGINAL_NODEHOST]);
+      const message = 'snapshot-part-100/snapshot-100-1/snapshot-0000000000000027/dragonboat.snapshot.message';
+      assertSameSnapshotDirs(join(nodehost, DEPLOYMENT), importAfter, (p) => p === message);
+      const decoded = (root: string) => JSON.stringify(toJson(decodeSnapshot(decodeFlagFile(readFileSync(join(root, DEPLOYMENT, message))))));
+      assert.equal(decoded(nodehost).split(nodehost).join(ORIGINAL_NODEHOST), decoded(join(importAfter, 'nodehost')), 'the same dragonboat.snapshot.message record');
+
+      const state = await cliJson(['dump-state', nodehost, '-c', '100', '-n', '1']);
+      assert.deepEqual([state.state.commit, state.snapshotIndex, state.bootstrap.join], ['39', '39', true], 'dump-state shows the import at once');
+    } finally {
+      exp.cleanup();
+    }
+  }));
+
+test('on RocksDB a dry run changes nothing, and compact without a node is refused (exit 8)', () =>
+  onBefore(async (nodehost) => {
+    const fingerprint = treeFingerprint(nodehost);
+    for (const args of [['remove-node', nodehost, '-c', '102', '-n', '3', '--dry-run'], ['compact', nodehost, '-c', '102', '-n', '3', '--to', '109', '--dry-run']]) {
+      const r = await runCli(args);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    for (const extra of [[], ['--dry-run']]) {
+      const r = await runCli(['compact', nodehost, '--yes', ...extra]);
+      assert.equal(r.code, 8, r.stderr);
+      assert.match(r.stderr, /compacting every shard is not possible on RocksDB .* RocksDB reclaims the space itself when it next compacts/);
+    }
+    assert.deepEqual(treeFingerprint(nodehost), fingerprint);
+  }));
