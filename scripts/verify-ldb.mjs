@@ -3,13 +3,14 @@
 // must run where ldb is absent). Run with `npm run verify:ldb` (builds first).
 //
 // For remove-node, compact --to and import-snapshot on a copy of rocksdb-v3.3.8/ops/before-plain, then for every
-// shard of the result:
-//   1. `ldb scan --hex` on a copy of the shard: a real RocksDB open, which replays the WAL logdb added, flushes it
-//      into an L0 table and writes a new MANIFEST; its pairs must be the after dir's rawdump.json pairs (count and
-//      sha256 exactly for remove and compact; for import the records that hold absolute paths or Go maps are
-//      compared decoded, as the NodeHost dir differs);
-//   2. a second `ldb scan` of that copy (now read from tables only) must print the same pairs;
-//   3. logdb's own reader on that ldb-opened copy must read the same pairs.
+// shard of the result (on a copy of it):
+//   1. `ldb scan --hex`: a read-only RocksDB open, which replays every live WAL, the one logdb added included; its
+//      pairs must be the after dir's rawdump.json pairs (count and sha256 exactly for remove and compact; for import
+//      the records that hold absolute paths or Go maps are compared decoded, as the NodeHost dir differs);
+//   2. `ldb compact`: a read-write open, as a NodeHost's — RocksDB replays the WALs, flushes them into an L0 table,
+//      writes a new MANIFEST and deletes the old WALs — then a full compaction with RocksDB's consistency checks;
+//      it must succeed, and the WAL logdb added must be gone (flushed; RocksDB keeps only empty WALs it never flushes);
+//   3. a second `ldb scan` (now from tables) and logdb's own reader must read the same pairs as step 1.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -114,15 +115,23 @@ for (const c of cases) {
   const exp = writableCopy(join(ops, 'exports', 'snappy'), 'export');
   try {
     const nodehost = join(before.dir, 'nodehost');
+    const wals = (shard) => readdirSync(join(nodehost, DEPLOYMENT, `logdb-${shard}`)).filter((n) => n.endsWith('.log'));
+    const walsBefore = new Map(Array.from({ length: 16 }, (_, i) => [i, wals(i)]));
     const r = spawnSync(process.execPath, [cli, ...c.args(nodehost, exp.dir), '--yes', '--no-backup'], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`logdb ${c.args(nodehost, exp.dir)[0]} failed (${r.status}): ${r.stderr}`);
     const rawdump = JSON.parse(readFileSync(join(ops, c.op, 'after', 'rawdump.json'), 'utf8'));
     const problems = [];
     let exactShards = 0;
+    let addedWals = 0;
     for (const want of rawdump.shards) {
       const shard = writableCopy(join(nodehost, DEPLOYMENT, `logdb-${want.shard}`), 'shard');
       try {
+        const added = wals(want.shard).filter((n) => !walsBefore.get(want.shard).includes(n));
+        addedWals += added.length;
         const first = ldbScan(shard.dir);
+        execFileSync('ldb', [`--db=${shard.dir}`, 'compact'], { stdio: ['ignore', 'ignore', 'pipe'] });
+        const kept = readdirSync(shard.dir).filter((n) => added.includes(n));
+        if (kept.length) problems.push(`logdb-${want.shard}: RocksDB's read-write open did not flush logdb's WAL ${kept.join(', ')}`);
         const second = ldbScan(shard.dir);
         const ours = await ourScan(shard.dir);
         const d1 = digest(first);
@@ -134,14 +143,15 @@ for (const c of cases) {
           const why = wantPairs.size === want.count ? sameDecoded(first, wantPairs, nodehost) : 'rawdump lists only some pairs';
           if (why) problems.push(`logdb-${want.shard}: ${why}`);
         }
-        if (JSON.stringify(digest(second)) !== JSON.stringify(d1)) problems.push(`logdb-${want.shard}: a second ldb open reads other pairs`);
+        if (JSON.stringify(digest(second)) !== JSON.stringify(d1)) problems.push(`logdb-${want.shard}: after RocksDB's read-write open and compaction ldb reads other pairs`);
         if (JSON.stringify(digest(ours)) !== JSON.stringify(d1)) problems.push(`logdb-${want.shard}: logdb's reader disagrees with ldb after RocksDB's own open`);
       } finally {
         shard.cleanup();
       }
     }
+    if (addedWals !== 1) problems.push(`logdb added ${addedWals} WALs, not 1`);
     const verdict = problems.length === 0 ? 'ok' : 'FAILED';
-    console.log(`${c.op}: ${verdict} — ${rawdump.shards.length} shards read by ldb (twice) and by logdb after RocksDB's open; ${exactShards} byte-identical to rawdump.json${c.exact ? '' : ', the rest equal decoded (NodeHost path, Go map order)'}`);
+    console.log(`${c.op}: ${verdict} — ${rawdump.shards.length} shards: ldb scan, ldb compact (read-write open: WALs flushed and removed), ldb scan and logdb agree; logdb's one WAL flushed by RocksDB; ${exactShards} byte-identical to rawdump.json${c.exact ? '' : ', the rest equal decoded (NodeHost path, Go map order)'}`);
     for (const p of problems) console.log(`  ${p}`);
     failures += problems.length;
   } finally {
