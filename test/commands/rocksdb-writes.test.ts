@@ -8,7 +8,7 @@
  * no ldb).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { decodeFlagFile } from '../../src/codec/flag-file.js';
@@ -112,4 +112,46 @@ test('on RocksDB a dry run changes nothing, and compact without a node is refuse
       assert.match(r.stderr, /compacting every shard is not possible on RocksDB .* RocksDB reclaims the space itself when it next compacts/);
     }
     assert.deepEqual(treeFingerprint(nodehost), fingerprint);
+  }));
+
+test('RocksDB writes refuse what the rules were not verified on, a torn newest WAL, and WALs that are elsewhere — changing nothing', () =>
+  onBefore(async (nodehost) => {
+    const shard = shardDir(nodehost, 6);
+    const remove = () => runCli(['remove-node', nodehost, '-c', '102', '-n', '3', '--yes', '--no-backup']);
+    const options = readdirSync(shard).filter((n) => n.startsWith('OPTIONS-')).sort().at(-1)!;
+    const original = readFileSync(join(shard, options), 'utf8');
+    const { atime, mtime } = statSync(join(shard, options));
+    const cases: [what: string, damage: () => void, code: number, message: RegExp][] = [
+      ['recycled WAL files', () => writeFileSync(join(shard, options), original.replace(/recycle_log_file_num=0/, 'recycle_log_file_num=4')), 8, /says recycle_log_file_num=4, not 0; logdb writes only RocksDB shards set up as Dragonboat's/],
+      ['WALs listed in the MANIFEST', () => writeFileSync(join(shard, options), original.replace(/track_and_verify_wals_in_manifest=false/, 'track_and_verify_wals_in_manifest=true')), 8, /track_and_verify_wals_in_manifest=true/],
+      ['a second column family', () => writeFileSync(join(shard, options), `${original}\n[CFOptions "other"]\n  comparator=leveldb.BytewiseComparator\n`), 8, /column families CFOptions "default", CFOptions "other"/],
+      ['a RocksDB 8', () => writeFileSync(join(shard, options), original.replace(/rocksdb_version=[\d.]+/, 'rocksdb_version=8.1.1')), 8, /rocksdb_version=8\.1\.1/],
+    ];
+    const fingerprint = treeFingerprint(nodehost);
+    for (const [what, damage, code, message] of cases) {
+      damage();
+      const r = await remove();
+      assert.equal(r.code, code, `${what}: ${r.stderr}`);
+      assert.match(r.stderr, message, what);
+      writeFileSync(join(shard, options), original);
+      utimesSync(join(shard, options), atime, mtime);
+      assert.deepEqual(treeFingerprint(nodehost), fingerprint, `${what}: nothing changed`);
+    }
+
+    const [newest] = walNames(shard).slice(-1);
+    const wal = readFileSync(join(shard, newest!));
+    writeFileSync(join(shard, newest!), wal.subarray(0, wal.length - 3));
+    const torn = await remove();
+    assert.equal(torn.code, 7, torn.stderr);
+    assert.match(torn.stderr, /ends in a torn record .* RocksDB drops that tail when it opens the shard, but may fail to open it once another WAL follows/);
+    assert.deepEqual(walNames(shard).slice(-1), [newest], 'no WAL added');
+    writeFileSync(join(shard, newest!), wal);
+
+    const away = join(nodehost, '..', 'moved-wals');
+    mkdirSync(away);
+    for (const name of walNames(shard)) renameSync(join(shard, name), join(away, name));
+    const elsewhere = await remove();
+    assert.equal(elsewhere.code, 3, elsewhere.stderr);
+    assert.match(elsewhere.stderr, /no WAL numbered \d+ or above in .*logdb-6, where RocksDB always keeps the one it last wrote/);
+    assert.deepEqual(walNames(shard), [], 'no WAL added');
   }));
