@@ -6,7 +6,7 @@
  *     (newer Pebble versions append encoded block properties, which are ignored here).
  *   - on disk each block is followed by a 5-byte trailer: compression type u8 (0 none, 1 Snappy), then a u32 LE
  *     checksum over the block bytes and the compression type byte. The footer names the checksum type: 1 is the
- *     masked CRC-32C (what Pebble writes by default and the only one read here besides 0, none).
+ *     masked CRC-32C (what Pebble writes), 0 none; RocksDB's xxHash types 2–4 are registered by src/kv/rocksdb/.
  *   - a block is a run of entries, then the restart array (u32 LE offsets of entries whose key is stored whole),
  *     then the restart count (u32 LE). An entry is uvarint shared | uvarint unshared | uvarint value length |
  *     unshared key bytes | value; its key is the first `shared` bytes of the previous key followed by the unshared
