@@ -12,6 +12,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, utimesSync,
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { decodeFlagFile } from '../../src/codec/flag-file.js';
+import { decodeKey } from '../../src/codec/keys.js';
 import { decodeSnapshot } from '../../src/codec/messages.js';
 import { toJson } from '../../src/cli/json.js';
 import { readLogRecords } from '../../src/kv/pebble/record.js';
@@ -155,3 +156,26 @@ test('RocksDB writes refuse what the rules were not verified on, a torn newest W
     assert.match(elsewhere.stderr, /no WAL numbered \d+ or above in .*logdb-6, where RocksDB always keeps the one it last wrote/);
     assert.deepEqual(walNames(shard), [], 'no WAL added');
   }));
+
+test('remove-node on the older RocksDB table formats (2 and 4, CRC-32C, made by ldb): every record of the node is gone, nothing else', async () => {
+  const basic = rawdumpPairs(readJson(join(fixtureDir('rocksdb-v3.3.8/basic')!, 'rawdump.json')));
+  const ofNode = (keyHex: string) => {
+    const key = decodeKey(Buffer.from(keyHex, 'hex'));
+    return key.clusterId === 1n && key.nodeId === 3n;
+  };
+  const want = new Map([...basic].map(([shard, pairs]) => [shard, new Map([...pairs].filter(([k]) => !ofNode(k)))]));
+  assert.ok([...basic.get(1)!.keys()].filter(ofNode).length > 50, 'node 1/3 has records in logdb-1');
+  for (const v of [2, 4]) {
+    const { dir, cleanup } = copyFixture(`rocksdb-made/format-${v}`);
+    try {
+      const nodehost = join(dir, 'nodehost');
+      const walsBefore = walNames(shardDir(nodehost, 1));
+      const r = await runCli(['remove-node', nodehost, '-c', '1', '-n', '3', '--yes', '--no-backup']);
+      assert.equal(r.code, 0, r.stderr);
+      assertOneLegacyWalAdded(nodehost, 1, walsBefore);
+      assertSameContents(await dumpLogdb(nodehost), want, `format ${v}`);
+    } finally {
+      cleanup();
+    }
+  }
+});
