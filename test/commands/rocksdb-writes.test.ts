@@ -47,9 +47,10 @@ function assertOneLegacyWalAdded(nodehost: string, shard: number, before: string
   assert.deepEqual([log.records.length, log.end], [1, 'eof']);
 }
 
-test("remove-node gives Dragonboat's RemoveData result on RocksDB, and every read command agrees at once", () =>
+test("remove-node gives Dragonboat's RemoveData result on RocksDB, every read command agrees at once, restore-backup undoes it", () =>
   onBefore(async (nodehost, dir) => {
     const walsBefore = walNames(shardDir(nodehost, 6));
+    const contentsBefore = await dumpLogdb(nodehost);
     const r = await runCli(['remove-node', nodehost, '--cluster', '102', '--node', '3', '--yes', '--backup-dir', join(dir, 'backups'), '--output', 'json']);
     assert.equal(r.code, 0, r.stderr);
     const result = JSON.parse(r.stdout);
@@ -61,6 +62,11 @@ test("remove-node gives Dragonboat's RemoveData result on RocksDB, and every rea
     assertSameContents(await dumpLogdb(nodehost), rawdumpPairs(readJson(join(after('remove-plain'), 'rawdump.json'))), 'remove-node');
     assertSameSnapshotDirs(join(nodehost, DEPLOYMENT), after('remove-plain'));
     await assertReadCommandsAgree(nodehost, readJson(join(after('remove-plain'), 'expected.json')));
+
+    const restored = await runCli(['restore-backup', result.backup, '--yes']);
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.deepEqual(walNames(shardDir(nodehost, 6)), walsBefore, 'the added WAL is gone');
+    assert.deepEqual(await dumpLogdb(nodehost), contentsBefore, 'the LogDB is as before');
   }));
 
 test("compact --to 109 gives Dragonboat's RemoveEntriesTo+CompactEntriesTo result on RocksDB, and says when the space comes back", () =>
@@ -102,11 +108,14 @@ test("import-snapshot gives tools.ImportSnapshot's result on RocksDB (snappy exp
 
 test('on RocksDB a dry run changes nothing, and compact without a node is refused (exit 8)', () =>
   onBefore(async (nodehost) => {
+    const exp = copyFixture(`${ROCKSDB_OPS}/exports/snappy`);
     const fingerprint = treeFingerprint(nodehost);
-    for (const args of [['remove-node', nodehost, '-c', '102', '-n', '3', '--dry-run'], ['compact', nodehost, '-c', '102', '-n', '3', '--to', '109', '--dry-run']]) {
-      const r = await runCli(args);
+    const importArgs = ['import-snapshot', nodehost, '--snapshot', join(exp.dir, 'snapshot-0000000000000027'), '--node', '1', '--members', ROCKSDB_IMPORT_MEMBERS];
+    for (const args of [['remove-node', nodehost, '-c', '102', '-n', '3'], ['compact', nodehost, '-c', '102', '-n', '3', '--to', '109'], importArgs]) {
+      const r = await runCli([...args, '--dry-run']);
       assert.equal(r.code, 0, r.stderr);
     }
+    exp.cleanup();
     for (const extra of [[], ['--dry-run']]) {
       const r = await runCli(['compact', nodehost, '--yes', ...extra]);
       assert.equal(r.code, 8, r.stderr);
