@@ -7,11 +7,12 @@
  * test/fixtures/rocksdb-made/make.mjs) from basic's pairs read as basic.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { TableReader } from '../../src/kv/pebble/sstable.js';
 import { cliJson, runCli } from '../helpers/cli.js';
+import { assertReadCommandsAgree } from '../helpers/expected.js';
 import { copyFixture, fixtureDir, readJson } from '../helpers/fixtures.js';
 import { dumpLogdb } from '../helpers/kv-dump.js';
 import { dumpDigests, rawdumpDigests } from '../helpers/rawdump-digest.js';
@@ -88,5 +89,36 @@ test('the made shards hold what they claim: tables of format_version 2 and 4 wit
       }
     }
     assert.ok(tables >= 6 && tombstones >= 3 && walBytes > 100_000, `format ${v}: ${tables} tables, ${tombstones} tombstones, ${walBytes} WAL bytes`);
+  }
+});
+
+test('RocksDB with a WAL dir: read with --wal-dir as without one; without it, the missing WALs are named (exit 3), not read as no data; writes go there', async () => {
+  const { dir, cleanup } = copyFixture('rocksdb-v3.3.8/basic');
+  try {
+    const nodehost = join(dir, 'nodehost');
+    const deployment = join('fixturehost', '00000000000000000001');
+    const walRoot = join(dir, 'wal');
+    for (const shard of readdirSync(join(nodehost, deployment))) {
+      mkdirSync(join(walRoot, deployment, shard), { recursive: true });
+      for (const name of readdirSync(join(nodehost, deployment, shard)).filter((n) => n.endsWith('.log'))) {
+        renameSync(join(nodehost, deployment, shard, name), join(walRoot, deployment, shard, name));
+      }
+    }
+    await assertReadCommandsAgree(nodehost, readJson(join(dir, 'expected.json')), ['--wal-dir', walRoot]);
+    const r = await runCli(['ls-nodes', nodehost]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /no WAL numbered \d+ or above in .*logdb-\d+, where RocksDB always keeps the one it last wrote: its WALs are elsewhere \(give the NodeHost WALDir with --wal-dir\)/);
+
+    // a write goes where the WALs are
+    const walsOf = (d: string) => readdirSync(d).filter((n) => n.endsWith('.log')).length;
+    const shardWals = join(walRoot, deployment, 'logdb-1');
+    const before = walsOf(shardWals);
+    const removed = await runCli(['remove-node', nodehost, '-c', '1', '-n', '3', '--wal-dir', walRoot, '--yes', '--no-backup']);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.deepEqual([walsOf(shardWals), walsOf(join(nodehost, deployment, 'logdb-1'))], [before + 1, 0], 'the new WAL is in the WAL dir');
+    const nodes = await cliJson<any[]>(['ls-nodes', nodehost, '--wal-dir', walRoot]);
+    assert.deepEqual(nodes.filter((n) => n.clusterId === '1').map((n) => n.nodeId), ['1', '2']);
+  } finally {
+    cleanup();
   }
 });
