@@ -109,6 +109,8 @@ function readVarint(buf: Uint8Array, pos: number, end: number): number {
 function entriesEnd(block: Buffer): number {
   if (block.length < 4) throw new DecodeError('block shorter than its restart count', 0);
   const numRestarts = readUint32LE(block, block.length - 4);
+  // RocksDB's data_block_index_type=kDataBlockBinaryAndHash marks its hash index in the top bit
+  if (numRestarts >= 0x80000000) throw new UnsupportedFormatError('unsupported data block index (kDataBlockBinaryAndHash)', block.length - 4);
   const end = block.length - 4 - 4 * numRestarts;
   if (numRestarts === 0 || end < 0) throw new DecodeError(`bad restart count ${numRestarts}`, block.length - 4);
   return end;

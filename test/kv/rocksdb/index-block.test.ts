@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { decodeDataBlock } from '../../../src/kv/pebble/block.js';
+import { UnsupportedFormatError } from '../../../src/kv/pebble/errors.js';
 import { decodeDeltaIndexBlock } from '../../../src/kv/rocksdb/index-block.js';
 import { uvarint } from '../pebble/helpers.js';
 
@@ -37,4 +39,11 @@ test('internal-key separators lose their 8-byte trailer; a delta first, a bad sh
   const negative = Buffer.concat([uvarint(0), uvarint(1), Buffer.from('a'), uvarint(0), uvarint(10), uvarint(1), uvarint(1), Buffer.from('b'), uvarint(zigzag(-11)), u32(0), u32(1)]);
   assert.throws(() => decodeDeltaIndexBlock(negative, true), /negative block size/);
   assert.throws(() => decodeDeltaIndexBlock(Buffer.from([1, 2]), true), /shorter than its restart count/);
+});
+
+test("a data block with RocksDB's hash index (kDataBlockBinaryAndHash) is unsupported, not corrupt", () => {
+  const entry = Buffer.concat([uvarint(0), uvarint(9), uvarint(1), Buffer.from('k'), Buffer.alloc(8), Buffer.from('v')]);
+  const block = Buffer.concat([entry, u32(0), u32((1 | 0x80000000) >>> 0)]);
+  assert.throws(() => decodeDataBlock(block), (err: unknown) => err instanceof UnsupportedFormatError && /kDataBlockBinaryAndHash/.test(err.message));
+  assert.equal(decodeDataBlock(Buffer.concat([entry, u32(0), u32(1)])).count, 1);
 });
