@@ -65,3 +65,8 @@ test('a tag-103 custom field that must not be ignored is unsupported', () =>
     const lp = (b: Buffer) => Buffer.concat([uvarint(b.length), b]);
     appendVersionEdit(d, Buffer.concat([uvarint(103), uvarint(1), uvarint(99), uvarint(10), lp(key), lp(key), uvarint(0), uvarint(0), uvarint(70), lp(Buffer.alloc(1)), uvarint(1)]));
   }, 8, /custom field 70 not supported in MANIFEST-000010/));
+
+test('a second column family in the MANIFEST is unsupported', async () => {
+  await withBasic((d) => appendVersionEdit(d, Buffer.concat([uvarint(201), uvarint(5), Buffer.from('other')])), 8, /column families are not supported \(MANIFEST tag 201\) in MANIFEST-000010/);
+  await withBasic((d) => appendVersionEdit(d, Buffer.concat([uvarint(200), uvarint(1), uvarint(2), uvarint(9)])), 8, /column family 1 is not supported \(only the default family\) in MANIFEST-000010/);
+});

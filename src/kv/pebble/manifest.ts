@@ -240,7 +240,7 @@ function skipRocksDBField(c: Cursor, tag: number): boolean {
   if (tag === TAG_COLUMN_FAMILY) {
     const at = c.pos;
     const family = c.uvarint();
-    if (family !== 0) throw new DecodeError(`column family ${family} is not supported (only the default family)`, at);
+    if (family !== 0) throw new UnsupportedFormatError(`column family ${family} is not supported (only the default family)`, at);
     return true;
   }
   if (tag !== TAG_COLUMN_FAMILY_ADD && tag !== TAG_COLUMN_FAMILY_DROP && tag & TAG_ROCKSDB_SAFE_IGNORE_MASK) {
