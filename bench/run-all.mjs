@@ -5,9 +5,9 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const helpers = new Set(['lib.mjs', 'run-all.mjs', 'verify-ldb.mjs', 'bare-leveldb-iterate.mjs']);
+const helpers = new Set(['lib.mjs', 'run-all.mjs']);
 let failed = 0;
-for (const name of readdirSync(here).filter((n) => n.endsWith('.mjs') && !helpers.has(n) && !n.startsWith('bare-')).sort()) {
+for (const name of readdirSync(here).filter((n) => n.endsWith('.mjs') && !helpers.has(n) && !n.startsWith('bare-') && !n.startsWith('verify-')).sort()) {
   console.log(`\n== ${name}`);
   const r = spawnSync(process.execPath, [`${here}/${name}`], { stdio: 'inherit' });
   if (r.status !== 0) failed++;

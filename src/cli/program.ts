@@ -14,7 +14,7 @@ See man logdb (man -l man/logdb.1 in the source tree).`;
 
 export function buildProgram(commands: CommandDef[], version: string, run: (def: CommandDef, cmd: Command, args: string[]) => Promise<void>): Command {
   const program = new Command('logdb')
-    .description('Inspect and repair Dragonboat LogDB directories (LevelDB and Pebble).')
+    .description('Inspect and repair Dragonboat LogDB directories (LevelDB, Pebble and RocksDB).')
     .version(version, '-V, --version')
     .helpCommand('help [command]', 'show help for a command')
     .showSuggestionAfterError(true)
@@ -35,7 +35,7 @@ export function buildProgram(commands: CommandDef[], version: string, run: (def:
     }
     cmd.addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'));
     cmd.option('--json', 'same as --output json');
-    cmd.option('--wal-dir <dir>', "the NodeHost's WALDir, when it kept WAL files apart (Pebble)");
+    cmd.option('--wal-dir <dir>', "the NodeHost's WALDir, when it kept WAL files apart (Pebble, RocksDB)");
     cmd.option('--no-color', 'no colour even on a terminal (NO_COLOR=1 does the same)');
     if (def.writes) {
       cmd.option('--dry-run', 'print the plan and change nothing');

@@ -2,7 +2,7 @@
  * The one path every write command takes, so the safety rules are written once:
  *   1. find the LogDB; refuse backends we cannot write;
  *   2. take the NodeHost lock and check the shard locks (refuse while Dragonboat runs) — even for --dry-run —
- *      then the shards' own preconditions (Pebble: verified format, no torn WAL; src/kv/pebble/writer-inspect.ts);
+ *      then the shards' own preconditions (Pebble, RocksDB: verified format, no torn WAL; src/kv/pebble/writer-inspect.ts);
  *   3. plan from a private checkpoint (nothing touched yet) and show the plan; --dry-run stops here;
  *   4. confirm (a terminal, or --yes);
  *   5. back up what will change (unless --no-backup): the shard dirs, their WAL dirs, the snapshot dirs;
@@ -48,9 +48,6 @@ export function requireWritableLayout(layout: Layout, shards: number[]): void {
   for (const index of shards) {
     const shard = layout.shards.find((s) => s.index === index);
     if (!shard) throw new LogdbError('notLogdb', `shard logdb-${index} is missing from ${layout.deploymentDir}`);
-    if (shard.backend === 'rocksdb') {
-      throw new LogdbError('unsupported', `logdb-${index} is a RocksDB store; logdb cannot write RocksDB stores (reads work)`, 'nothing was changed');
-    }
   }
 }
 

@@ -3,9 +3,9 @@
  * CompactEntriesTo: drop the node's entries below INDEX and compact that key range. Without one, compact every
  * shard fully. Prints the disk size before and after.
  *
- * Pebble: the entries are dropped by a range tombstone written as a new WAL file; logdb does not rewrite Pebble
- * tables, so the space comes back when Pebble next compacts, after the NodeHost next runs (the result says so).
- * A full compaction changes no record, so on Pebble there is nothing logdb could do: it is refused (exit 8).
+ * Pebble and RocksDB: the entries are dropped by a range tombstone written as a new WAL file; logdb does not rewrite their
+ * tables, so the space comes back when the store next compacts, after the NodeHost next runs (the result says so).
+ * A full compaction changes no record, so on Pebble and RocksDB there is nothing logdb could do: it is refused (exit 8).
  */
 import { parseId, parseOptionalIndex } from '../cli/args.js';
 import { defineCommand } from '../cli/command.js';
@@ -14,7 +14,7 @@ import { runWrite } from '../cli/write-runner.js';
 import { LogdbError, usageError } from '../errors.js';
 import { discoverLayout, type Layout } from '../logdb/layout.js';
 import { diskUsage } from '../logdb/stats/disk-usage.js';
-import { planCompactNode, PEBBLE_COMPACTION_DEFERRED, type CompactNodePlan } from '../logdb/write/compact.js';
+import { compactionDeferred, planCompactNode, type CompactNodePlan } from '../logdb/write/compact.js';
 import type { WritePlan } from '../logdb/write/plan.js';
 
 function shardSizes(layout: Layout, shards: number[]): Record<string, number> {
@@ -57,8 +57,10 @@ export default defineCommand({
       async afterBatch(plan, writer) {
         const shards = plan.shards.map((s) => s.shard);
         if (plan.compactRange) await (await writer.shards.store(shards[0])).compact(plan.compactRange);
-        const deferred = writer.shards.location(shards[0]).backend === 'pebble' && plan.shards[0].ops.length > 0;
-        return { sizeAfter: shardSizes(writer.layout, shards), ...(deferred ? { spaceReclaimed: PEBBLE_COMPACTION_DEFERRED } : {}) };
+        const backend = writer.shards.location(shards[0]).backend;
+        const deferred = backend !== 'leveldb' && plan.shards[0].ops.length > 0;
+        const reclaim = compactionDeferred(backend === 'rocksdb' ? 'RocksDB' : 'Pebble');
+        return { sizeAfter: shardSizes(writer.layout, shards), ...(deferred ? { spaceReclaimed: reclaim } : {}) };
       },
     });
   },
@@ -89,13 +91,14 @@ async function compactAll(ctx: Parameters<typeof runWrite>[0]): Promise<void> {
   });
 }
 
-/** A full compaction writes no record; on Pebble, where logdb only adds WALs, it cannot do anything. */
+/** A full compaction writes no record; on Pebble and RocksDB, where logdb only adds WALs, it cannot do anything. */
 function refuseFullPebbleCompaction(layout: Layout): void {
-  const pebble = layout.shards.filter((s) => s.backend === 'pebble');
+  const pebble = layout.shards.filter((s) => s.backend !== 'leveldb');
   if (pebble.length) {
+    const store = pebble[0].backend === 'rocksdb' ? 'RocksDB' : 'Pebble';
     throw new LogdbError(
       'unsupported',
-      `compacting every shard is not possible on Pebble (logdb-${pebble[0].index}${pebble.length > 1 ? ` and ${pebble.length - 1} more` : ''}): logdb changes a Pebble shard only by adding a WAL, and a full compaction changes no record. ${PEBBLE_COMPACTION_DEFERRED}`,
+      `compacting every shard is not possible on ${store} (logdb-${pebble[0].index}${pebble.length > 1 ? ` and ${pebble.length - 1} more` : ''}): logdb changes a ${store} shard only by adding a WAL, and a full compaction changes no record. ${compactionDeferred(store)}`,
       'to drop a node\'s old entries use compact --cluster C --node N --to INDEX; nothing was changed',
     );
   }

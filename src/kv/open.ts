@@ -2,12 +2,11 @@
  * Opens one shard's KV store with the backend that wrote it. Each backend is loaded on first use: a LevelDB
  * NodeHost never needs the Pebble reader, nor a Pebble one classic-level's native addon.
  */
-import { LogdbError } from '../errors.js';
 import type { KVStore } from './kv.js';
 
 export interface OpenStoreOptions {
   backend: 'leveldb' | 'pebble' | 'rocksdb';
-  /** 'read' never changes the directory; 'write' opens it in place (LevelDB) or holds its lock and adds WALs (Pebble) */
+  /** 'read' never changes the directory; 'write' opens it in place (LevelDB) or holds its lock and adds WALs (Pebble, RocksDB) */
   mode: 'read' | 'write';
   /** where the shard's WAL files are, when not in the shard dir (Pebble) */
   walDir?: string;
@@ -23,21 +22,30 @@ export async function openStore(shardDir: string, options: OpenStoreOptions): Pr
     const { openPebbleWritableStore } = await import('./pebble/writer-store.js');
     return openPebbleWritableStore(shardDir, { walDir });
   }
-  // RocksDB writes the same table format Pebble does (RocksDB v6.2.1 compatible, spec §9.2); read it the same way
+  if (options.backend === 'rocksdb' && options.mode === 'write') {
+    const { openRocksDBWritableStore } = await import('./rocksdb/writer-store.js');
+    return openRocksDBWritableStore(shardDir, { walDir });
+  }
+  if (options.backend === 'rocksdb') {
+    const { openRocksDBStore } = await import('./rocksdb/store.js');
+    return openRocksDBStore(shardDir, { walDir });
+  }
   const { openPebbleStore } = await import('./pebble/store.js');
   return openPebbleStore(shardDir, { walDir });
 }
 
 /**
  * Refuses (LogdbError) when a write to this shard would be unsafe or is not supported — without opening or
- * changing anything. Pebble: the checks of its write path (src/kv/pebble/writer-inspect.ts); LevelDB: none
- * beyond its own open.
+ * changing anything. Pebble and RocksDB: the checks of their write path (src/kv/pebble/writer-inspect.ts, with
+ * src/kv/rocksdb/writer-format.ts); LevelDB: none beyond its own open.
  */
 export async function checkStoreWritable(shardDir: string, options: Omit<OpenStoreOptions, 'mode'>): Promise<void> {
   if (options.backend === 'leveldb') return;
-  if (options.backend === 'rocksdb') {
-    throw new LogdbError('unsupported', `${shardDir} is a RocksDB store; logdb cannot write RocksDB stores (reads work)`, 'nothing was changed');
-  }
   const { inspectShardForWrite } = await import('./pebble/writer-inspect.js');
+  if (options.backend === 'rocksdb') {
+    const { ROCKSDB_DIALECT } = await import('./rocksdb/writer-format.js');
+    inspectShardForWrite(shardDir, options.walDir ?? shardDir, ROCKSDB_DIALECT);
+    return;
+  }
   inspectShardForWrite(shardDir, options.walDir ?? shardDir);
 }

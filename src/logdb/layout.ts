@@ -218,6 +218,6 @@ export function detectBackend(shardDir: string, status?: RaftDataStatus): Backen
   if (type.includes('rocksdb')) return 'rocksdb';
   if (type.includes('pebble')) return 'pebble';
   if (names.includes('CURRENT')) return 'leveldb';
-  throw notLogdb(`${shardDir} holds no LevelDB or Pebble files`);
+  throw notLogdb(`${shardDir} holds no LevelDB, Pebble or RocksDB files`);
 }
 

@@ -1,7 +1,7 @@
 /**
- * A Pebble write killed at each step of writing its WAL (src/kv/pebble/writer-crash-points.ts: the test-only
+ * A Pebble or RocksDB write killed at each step of writing its WAL (src/kv/pebble/writer-crash-points.ts: the test-only
  * `LOGDB_TEST_CRASH_AT` makes the process SIGKILL itself there) leaves the LogDB either as it was — only a
- * `NNNNNN.log.tmp`, which Pebble and our reader ignore — or completely changed, never in between, and never a
+ * `NNNNNN.log.tmp`, which Pebble, RocksDB and our reader ignore — or completely changed, never in between, and never a
  * `.log` that Pebble would replay half-written. The next logdb write removes the leftover and succeeds.
  */
 import assert from 'node:assert/strict';
@@ -17,6 +17,9 @@ import { copyFixture, fixtureDir } from '../helpers/fixtures.js';
 import { dumpLogdb, type Dump } from '../helpers/kv-dump.js';
 import { assertNoTornWal, IMPORT_MEMBERS, PEBBLE_OPS, shardDir } from './pebble-helpers.js';
 
+const ROCKSDB_OPS = 'rocksdb-v3.3.8/ops';
+const ROCKSDB_IMPORT_MEMBERS =
+  '1=fixture-rocks-ops.example.internal:63500,4=fixture-rocks-ops-n4.example.internal:63504,5=fixture-rocks-ops-n5.example.internal:63505';
 /** The steps after which the new WAL exists under its final name: the change is complete from there on. */
 const PUBLISHED: CrashStep[] = ['linked', 'renamed', 'dir-synced'];
 
@@ -36,6 +39,8 @@ function runWithCrash(args: string[], step: CrashStep): Promise<{ code: number |
 const tempFiles = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.log.tmp'));
 
 interface Case {
+  backend: string;
+  ops: string;
   command: string;
   shard: number;
   args: (nodehost: string, exportDir: string) => string[];
@@ -46,6 +51,8 @@ interface Case {
 
 const CASES: Case[] = [
   {
+    backend: 'Pebble',
+    ops: PEBBLE_OPS,
     command: 'remove-node',
     shard: 6,
     args: (nh) => ['remove-node', nh, '-c', '102', '-n', '3'],
@@ -53,19 +60,39 @@ const CASES: Case[] = [
     steps: CRASH_STEPS,
   },
   {
+    backend: 'Pebble',
+    ops: PEBBLE_OPS,
     command: 'import-snapshot',
     shard: 4,
     args: (nh, exp) => ['import-snapshot', nh, '-s', join(exp, 'snapshot-0000000000000062'), '-n', '1', '-m', IMPORT_MEMBERS],
     next: (nh) => ['remove-node', nh, '-c', '100', '-n', '1'],
     steps: ['tmp-partial', 'tmp-verified', 'linked', 'dir-synced'],
   },
+  {
+    backend: 'RocksDB',
+    ops: ROCKSDB_OPS,
+    command: 'remove-node',
+    shard: 6,
+    args: (nh) => ['remove-node', nh, '-c', '102', '-n', '3'],
+    next: (nh) => ['remove-node', nh, '-c', '118', '-n', '1'],
+    steps: CRASH_STEPS,
+  },
+  {
+    backend: 'RocksDB',
+    ops: ROCKSDB_OPS,
+    command: 'import-snapshot',
+    shard: 4,
+    args: (nh, exp) => ['import-snapshot', nh, '-s', join(exp, 'snapshot-0000000000000027'), '-n', '1', '-m', ROCKSDB_IMPORT_MEMBERS],
+    next: (nh) => ['remove-node', nh, '-c', '100', '-n', '1'],
+    steps: ['tmp-partial', 'tmp-verified', 'linked', 'dir-synced'],
+  },
 ];
 
 for (const c of CASES) {
-  test(`${c.command} on Pebble killed at each step of its WAL write is before or after, never between`, { timeout: 300_000 }, async (t) => {
-    const exp = copyFixture(`${PEBBLE_OPS}/exports/snappy`);
+  test(`${c.command} on ${c.backend} killed at each step of its WAL write is before or after, never between`, { timeout: 300_000 }, async (t) => {
+    const exp = copyFixture(`${c.ops}/exports/snappy`);
     try {
-      const full = copyFixture(`${PEBBLE_OPS}/before-plain`);
+      const full = copyFixture(`${c.ops}/before-plain`);
       let before: string;
       let after: string;
       try {
@@ -80,7 +107,7 @@ for (const c of CASES) {
       }
 
       for (const step of c.steps) {
-        const { dir, cleanup } = copyFixture(`${PEBBLE_OPS}/before-plain`);
+        const { dir, cleanup } = copyFixture(`${c.ops}/before-plain`);
         try {
           const nodehost = join(dir, 'nodehost');
           const shard = shardDir(nodehost, c.shard);

@@ -1,11 +1,12 @@
 /**
  * The read commands agree with Dragonboat: for every fixture dataset, what `ls-nodes`, `dump-state`,
  * `ls-snapshots` and `dump-entries` print in JSON is, field by field, what Dragonboat's own LogDB API read back
- * from the same directory (expected.json). Each dataset is read from a private copy, as an operator's would be.
+ * from the same directory (expected.json), for LevelDB, Pebble and RocksDB shards. Each dataset is read from a
+ * private copy, as an operator's would be.
  */
 import { test } from 'node:test';
 import { join } from 'node:path';
-import { copyFixture, readJson } from '../helpers/fixtures.js';
+import { copyFixture, fixtureDir, readJson } from '../helpers/fixtures.js';
 import { assertReadCommandsAgree } from '../helpers/expected.js';
 
 const LEVELDB = ['basic', 'batched', 'snapshots', 'removed', 'imported', 'overwrite', 'overwrite-batched'];
@@ -19,12 +20,18 @@ for (const [backend, datasets] of [['leveldb-v3.2.8', LEVELDB], ['pebble-v3.3.8'
     cases.push({ name: `${backend}/ops/${op}`, expected: `${backend}/ops/${op}`, nodehost: 'nodehost' });
   }
 }
+// Dragonboat v3.3.8's RocksDB LogDB (RocksDB 7.8: table format 5, XXH3 block checksums); no batched set
+for (const d of ['basic', 'ops/before-plain', 'ops/import/after', 'ops/remove-plain/after', 'ops/compact-plain/after']) {
+  cases.push({ name: `rocksdb-v3.3.8/${d}`, expected: `rocksdb-v3.3.8/${d}`, nodehost: 'nodehost' });
+}
+// RocksDB's older table formats (2 and 4, CRC-32C), made by ldb from basic's pairs (test/fixtures/rocksdb-made/make.mjs)
+for (const v of [2, 4]) cases.push({ name: `rocksdb-made/format-${v}`, expected: 'rocksdb-v3.3.8/basic', nodehost: 'nodehost' });
 
 for (const c of cases) {
   test(`read commands agree with Dragonboat on ${c.name}`, async () => {
     const { dir, cleanup } = copyFixture(c.name);
     try {
-      const expected = readJson(join(dir, 'expected.json'));
+      const expected = readJson(join(fixtureDir(c.expected), 'expected.json'));
       const extra = c.wal ? ['--wal-dir', join(dir, c.wal)] : [];
       await assertReadCommandsAgree(join(dir, c.nodehost), expected, extra);
     } finally {

@@ -6,7 +6,7 @@
  *     (newer Pebble versions append encoded block properties, which are ignored here).
  *   - on disk each block is followed by a 5-byte trailer: compression type u8 (0 none, 1 Snappy), then a u32 LE
  *     checksum over the block bytes and the compression type byte. The footer names the checksum type: 1 is the
- *     masked CRC-32C (what Pebble writes by default and the only one read here besides 0, none).
+ *     masked CRC-32C (what Pebble writes), 0 none; RocksDB's xxHash types 2–4 are registered by src/kv/rocksdb/.
  *   - a block is a run of entries, then the restart array (u32 LE offsets of entries whose key is stored whole),
  *     then the restart count (u32 LE). An entry is uvarint shared | uvarint unshared | uvarint value length |
  *     unshared key bytes | value; its key is the first `shared` bytes of the previous key followed by the unshared
@@ -17,7 +17,7 @@
 import { createRequire } from 'node:module';
 import { crc32c, maskCrc } from '../../util/crc32c.js';
 import { readUint32LE } from './coding.js';
-import { DecodeError } from './errors.js';
+import { DecodeError, UnsupportedFormatError } from './errors.js';
 import { TRAILER_LENGTH, trailerSeq } from './internal-key.js';
 
 // --- wire format ---
@@ -26,6 +26,17 @@ export const COMPRESSION_NONE = 0;
 export const COMPRESSION_SNAPPY = 1;
 export const CHECKSUM_NONE = 0;
 export const CHECKSUM_CRC32C = 1;
+
+/**
+ * Block checksums other than CRC-32C, by footer checksum type: RocksDB's xxHash family, registered by
+ * src/kv/rocksdb/checksums.ts (their WebAssembly hashers load asynchronously, before a RocksDB shard is opened).
+ * Each returns the checksum of `raw[0, length]` (block bytes and compression type byte) as stored in the trailer.
+ */
+const otherChecksums = new Map<number, (raw: Buffer, length: number) => number>();
+
+export function registerBlockChecksum(type: number, checksum: (raw: Buffer, length: number) => number): void {
+  otherChecksums.set(type, checksum);
+}
 
 /** snappyjs is CommonJS without type declarations: load it through require and type the one function used. */
 const snappy = createRequire(import.meta.url)('snappyjs') as { uncompress(data: Buffer, maxLength?: number): Buffer };
@@ -53,7 +64,9 @@ export function unwrapBlock(raw: Buffer, checksumType: number): Buffer {
     const stored = readUint32LE(raw, length + 1);
     if (maskCrc(crc32c(raw, 0, length + 1)) !== stored) throw new DecodeError('bad block checksum', 0);
   } else if (checksumType !== CHECKSUM_NONE) {
-    throw new DecodeError(`unsupported checksum type ${checksumType}`, 0);
+    const checksum = otherChecksums.get(checksumType);
+    if (!checksum) throw new UnsupportedFormatError(`unsupported checksum type ${checksumType}`, 0);
+    if (checksum(raw, length) !== readUint32LE(raw, length + 1)) throw new DecodeError('bad block checksum', 0);
   }
   const contents = raw.subarray(0, length);
   if (compression === COMPRESSION_NONE) return contents;
@@ -64,7 +77,7 @@ export function unwrapBlock(raw: Buffer, checksumType: number): Buffer {
       throw new DecodeError(`bad Snappy block (${(err as Error).message})`, 0);
     }
   }
-  throw new DecodeError(`unsupported block compression type ${compression}`, 0);
+  throw new UnsupportedFormatError(`unsupported block compression type ${compression}`, 0);
 }
 
 /** Set by readVarint: the offset just past the varint it decoded. */
@@ -96,6 +109,8 @@ function readVarint(buf: Uint8Array, pos: number, end: number): number {
 function entriesEnd(block: Buffer): number {
   if (block.length < 4) throw new DecodeError('block shorter than its restart count', 0);
   const numRestarts = readUint32LE(block, block.length - 4);
+  // RocksDB's data_block_index_type=kDataBlockBinaryAndHash marks its hash index in the top bit
+  if (numRestarts >= 0x80000000) throw new UnsupportedFormatError('unsupported data block index (kDataBlockBinaryAndHash)', block.length - 4);
   const end = block.length - 4 - 4 * numRestarts;
   if (numRestarts === 0 || end < 0) throw new DecodeError(`bad restart count ${numRestarts}`, block.length - 4);
   return end;

@@ -7,6 +7,7 @@
  * CLI can suggest `--wal-dir`.
  */
 import { basename } from 'node:path';
+import { LogdbError } from '../../errors.js';
 import { KVCorruptionError } from '../kv.js';
 
 /** A corruption error from `module` (e.g. 'pebble/sstable') about `file` at `offset`. */
@@ -28,6 +29,26 @@ export class DecodeError extends Error {
     super(message);
     this.name = 'DecodeError';
   }
+}
+
+/**
+ * A well-formed structure in a format this reader does not implement (a newer table format version, an unknown
+ * checksum type or MANIFEST tag): not corruption. Low-level decoders throw it like a DecodeError; `decodeFailure`
+ * turns it into an 'unsupported' LogdbError (exit 8) naming the file.
+ */
+export class UnsupportedFormatError extends DecodeError {
+  constructor(message: string, offset: number) {
+    super(message, offset);
+    this.name = 'UnsupportedFormatError';
+  }
+}
+
+/** The error to throw for a DecodeError from `module` at `offset` of `file`: unsupported or corruption. */
+export function decodeFailure(module: string, err: DecodeError, file: string, offset?: number): Error {
+  if (err instanceof UnsupportedFormatError) {
+    return new LogdbError('unsupported', `${module}: ${err.message} in ${basename(file)} (${file})`, 'logdb cannot read this format');
+  }
+  return corruption(module, err.message, file, offset);
 }
 
 /**

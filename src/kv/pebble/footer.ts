@@ -7,11 +7,12 @@
  *     0x88e241b785f4cff7 as u64 LE.
  *   - LevelDB format, 48 bytes: metaindex handle | index handle (padded to 40 bytes) | magic 0xdb4775248b80fb57 as
  *     u64 LE. Blocks are checksummed with CRC-32C.
- * Format versions 1 and 2 share the index and block encodings read here; 3 and up (user-key index, delta-encoded
- * index values, new filters) are refused.
+ * RocksDB format versions 1–5 share this footer (Pebble writes 2); what 3–5 change (user-key index keys, delta-encoded
+ * index values, filters) the table's properties announce and sstable.ts follows. Version 6 (RocksDB 8.x: a new
+ * footer with a context checksum) and up are unsupported.
  */
 import { readUint32LE } from './coding.js';
-import { DecodeError } from './errors.js';
+import { DecodeError, UnsupportedFormatError } from './errors.js';
 import { BLOCK_TRAILER_SIZE, CHECKSUM_CRC32C, decodeBlockHandle, type BlockHandle } from './block.js';
 import { varintLength } from '../../util/varint.js';
 
@@ -23,7 +24,7 @@ const ROCKSDB_MAGIC_LO = 0x85f4cff7;
 const ROCKSDB_MAGIC_HI = 0x88e241b7;
 const LEVELDB_MAGIC_LO = 0x8b80fb57;
 const LEVELDB_MAGIC_HI = 0xdb477524;
-const SUPPORTED_ROCKSDB_VERSIONS = [1, 2];
+const SUPPORTED_ROCKSDB_VERSIONS = [1, 2, 3, 4, 5];
 
 export interface Footer {
   format: 'rocksdb' | 'leveldb';
@@ -47,7 +48,7 @@ export function decodeFooter(tail: Buffer, fileSize: number): Footer {
     const start = end - ROCKSDB_FOOTER_SIZE;
     const formatVersion = readUint32LE(tail, end - 12);
     if (!SUPPORTED_ROCKSDB_VERSIONS.includes(formatVersion)) {
-      throw new DecodeError(`unsupported table format version ${formatVersion}`, start);
+      throw new UnsupportedFormatError(`unsupported table format version ${formatVersion}`, start);
     }
     const handles = readHandles(tail.subarray(start + 1, start + 1 + HANDLES_SIZE));
     footer = { format: 'rocksdb', formatVersion, checksumType: tail[start]!, ...handles, footerOffset: fileSize - ROCKSDB_FOOTER_SIZE };

@@ -11,39 +11,45 @@
  * reader takes as a clean end.
  */
 import { crc32cUpdate, maskCrc } from '../../util/crc32c.js';
-import { BLOCK_SIZE, RECYCLABLE_HEADER_SIZE } from './record.js';
+import { BLOCK_SIZE, LEGACY_HEADER_SIZE, RECYCLABLE_HEADER_SIZE } from './record.js';
 
 // --- wire format: recyclable chunk types ---
 const RECYCLABLE_FULL = 5;
 const RECYCLABLE_FIRST = 6;
 const RECYCLABLE_MIDDLE = 7;
 const RECYCLABLE_LAST = 8;
+const LEGACY_FULL = 1;
 
-/** The bytes of a WAL file numbered `logNum` holding `records`, in order, from the start of the file. */
-export function encodeLog(records: Buffer[], logNum: number): Buffer {
+/**
+ * The bytes of a WAL file numbered `logNum` holding `records`, in order, from the start of the file. `legacy`: the
+ * 7-byte headers with types 1–4 and no log number, what RocksDB writes without WAL recycling (rocksdb-offline-writes.md).
+ */
+export function encodeLog(records: Buffer[], logNum: number, opts: { legacy?: boolean } = {}): Buffer {
   const parts: Buffer[] = [];
   let pos = 0;
+  const headerSize = opts.legacy ? LEGACY_HEADER_SIZE : RECYCLABLE_HEADER_SIZE;
+  const typeOffset = opts.legacy ? RECYCLABLE_FULL - LEGACY_FULL : 0;
   const emit = (type: number, payload: Buffer) => {
-    const header = Buffer.alloc(RECYCLABLE_HEADER_SIZE);
+    const header = Buffer.alloc(headerSize);
     header.writeUInt16LE(payload.length, 4);
-    header[6] = type;
-    header.writeUInt32LE(logNum >>> 0, 7);
-    const crc = crc32cUpdate(crc32cUpdate(0, header, 6, RECYCLABLE_HEADER_SIZE), payload);
+    header[6] = type - typeOffset;
+    if (!opts.legacy) header.writeUInt32LE(logNum >>> 0, 7);
+    const crc = crc32cUpdate(crc32cUpdate(0, header, 6, headerSize), payload);
     header.writeUInt32LE(maskCrc(crc), 0);
     parts.push(header, payload);
-    pos += RECYCLABLE_HEADER_SIZE + payload.length;
+    pos += headerSize + payload.length;
   };
   for (const record of records) {
     let rest = record;
     let first = true;
     for (;;) {
       const left = BLOCK_SIZE - (pos % BLOCK_SIZE);
-      if (left < RECYCLABLE_HEADER_SIZE) {
+      if (left < headerSize) {
         parts.push(Buffer.alloc(left));
         pos += left;
         continue;
       }
-      const piece = rest.subarray(0, left - RECYCLABLE_HEADER_SIZE);
+      const piece = rest.subarray(0, left - headerSize);
       rest = rest.subarray(piece.length);
       const last = rest.length === 0;
       emit(first ? (last ? RECYCLABLE_FULL : RECYCLABLE_FIRST) : last ? RECYCLABLE_LAST : RECYCLABLE_MIDDLE, piece);

@@ -23,7 +23,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cursor } from './coding.js';
-import { corruption, DecodeError } from './errors.js';
+import { corruption, DecodeError, decodeFailure, UnsupportedFormatError } from './errors.js';
 import { readWholeLog } from './record.js';
 import { compareBytes } from './internal-key.js';
 
@@ -167,9 +167,9 @@ export function decodeVersionEdit(record: Buffer, flavour: ManifestFlavour = 'pe
       default:
         if (flavour === 'rocksdb' && skipRocksDBField(c, tag)) break;
         if (tag >= TAG_COLUMN_FAMILY && tag <= TAG_MAX_COLUMN_FAMILY) {
-          throw new DecodeError(`column families are not supported (tag ${tag})`, tagAt);
+          throw new UnsupportedFormatError(`column families are not supported (MANIFEST tag ${tag})`, tagAt);
         }
-        throw new DecodeError(`unknown version edit tag ${tag}`, tagAt);
+        throw new UnsupportedFormatError(`unsupported MANIFEST tag ${tag}`, tagAt);
     }
   }
   return edit;
@@ -215,9 +215,9 @@ function readCustomFields(c: Cursor, meta: TableMeta): void {
     const at = c.pos;
     const customTag = c.uvarint();
     if (customTag === CUSTOM_TAG_TERMINATE) return;
-    if (customTag === CUSTOM_TAG_PATH_ID) throw new DecodeError('new-file4: path-id field not supported', at);
+    if (customTag === CUSTOM_TAG_PATH_ID) throw new UnsupportedFormatError('new-file4: path-id field not supported', at);
     if (customTag & CUSTOM_TAG_NON_SAFE_IGNORE_MASK) {
-      throw new DecodeError(`new-file4: custom field ${customTag} not supported`, at);
+      throw new UnsupportedFormatError(`new-file4 (MANIFEST tag 103): custom field ${customTag} not supported`, at);
     }
     const field = c.lengthPrefixed();
     if (customTag === CUSTOM_TAG_NEEDS_COMPACTION && field.length !== 1) {
@@ -240,7 +240,7 @@ function skipRocksDBField(c: Cursor, tag: number): boolean {
   if (tag === TAG_COLUMN_FAMILY) {
     const at = c.pos;
     const family = c.uvarint();
-    if (family !== 0) throw new DecodeError(`column family ${family} is not supported (only the default family)`, at);
+    if (family !== 0) throw new UnsupportedFormatError(`column family ${family} is not supported (only the default family)`, at);
     return true;
   }
   if (tag !== TAG_COLUMN_FAMILY_ADD && tag !== TAG_COLUMN_FAMILY_DROP && tag & TAG_ROCKSDB_SAFE_IGNORE_MASK) {
@@ -282,6 +282,7 @@ export function loadManifest(dir: string, flavour: ManifestFlavour = 'pebble'): 
       edit = decodeVersionEdit(record, flavour);
     } catch (err) {
       if (!(err instanceof DecodeError)) throw err;
+      if (err instanceof UnsupportedFormatError) throw decodeFailure('pebble/manifest', err, manifestPath);
       throw corruption('pebble/manifest', `bad version edit (${err.message} at byte ${err.offset} of the record)`, manifestPath, offset);
     }
     applyEdit(state, live, edit, manifestPath, offset);

@@ -26,7 +26,8 @@ import {
   type DataBlock,
   type IndexBlock,
 } from './block.js';
-import { corruption, DecodeError } from './errors.js';
+import { corruption, DecodeError, decodeFailure, UnsupportedFormatError } from './errors.js';
+import { decodeDeltaIndexBlock } from '../rocksdb/index-block.js';
 import { decodeFooter, ROCKSDB_FOOTER_SIZE, type Footer } from './footer.js';
 import { compareBytes, isPointKind, KIND_RANGE_DELETE } from './internal-key.js';
 import type { InternalIterator, RangeTombstone } from './iterator.js';
@@ -109,8 +110,10 @@ export class TableReader {
     if (comparer !== '' && comparer !== BYTEWISE_COMPARATOR) {
       throw corruption(MODULE, `table comparator ${JSON.stringify(comparer)} is not ${BYTEWISE_COMPARATOR}`, this.path);
     }
-    if (indexValueIsDeltaEncoded) throw corruption(MODULE, 'delta-encoded index values are not supported', this.path);
-    if (indexType > INDEX_TYPE_TWO_LEVEL) throw corruption(MODULE, `unsupported index type ${indexType}`, this.path);
+    if (indexType > INDEX_TYPE_TWO_LEVEL) throw decodeFailure(MODULE, new UnsupportedFormatError(`unsupported index type ${indexType}`, 0), this.path);
+    if (indexValueIsDeltaEncoded > 1) {
+      throw corruption(MODULE, `bad table property rocksdb.index.value.is.delta.encoded (${indexValueIsDeltaEncoded})`, this.path);
+    }
   }
 
   private metaHandle(metaindex: Map<string, Buffer>, name: string): BlockHandle | undefined {
@@ -132,7 +135,7 @@ export class TableReader {
     try {
       return fn();
     } catch (err) {
-      if (err instanceof DecodeError) throw corruption(MODULE, err.message, this.path, baseOffset + err.offset);
+      if (err instanceof DecodeError) throw decodeFailure(MODULE, err, this.path, baseOffset + err.offset);
       throw err;
     }
   }
@@ -152,14 +155,17 @@ export class TableReader {
     try {
       return unwrapBlock(raw, this.footer.checksumType);
     } catch (err) {
-      if (err instanceof DecodeError) throw corruption(MODULE, err.message, this.path, handle.offset);
+      if (err instanceof DecodeError) throw decodeFailure(MODULE, err, this.path, handle.offset);
       throw err;
     }
   }
 
   private readIndexBlock(handle: BlockHandle): IndexBlock {
     const block = this.readBlock(handle);
-    const index = this.decode(handle.offset, () => decodeIndexBlock(block, this.properties.indexKeyIsUserKey !== 0));
+    const userKeys = this.properties.indexKeyIsUserKey !== 0;
+    // RocksDB format_version ≥ 4 (src/kv/rocksdb/index-block.ts); Pebble never delta-encodes
+    const decodeIndex = this.properties.indexValueIsDeltaEncoded ? decodeDeltaIndexBlock : decodeIndexBlock;
+    const index = this.decode(handle.offset, () => decodeIndex(block, userKeys));
     for (let i = 0; i < index.count; i++) this.checkHandle({ offset: index.offsets[i]!, length: index.lengths[i]! }, handle.offset);
     return index;
   }

@@ -33,6 +33,8 @@ const CHUNK_SIZE = 1000;
 export interface PebbleStoreOptions {
   /** the shard's WAL dir (`<WALDir>/<host>/<deployment>/logdb-N`) when the NodeHost had one; default: the shard dir */
   walDir?: string;
+  /** 'rocksdb' reads the RocksDB-only MANIFEST tags (src/kv/rocksdb/store.ts); default: what the OPTIONS file says */
+  flavour?: 'pebble' | 'rocksdb';
 }
 
 interface OpenTable {
@@ -144,10 +146,10 @@ export async function openPebbleStore(shardDir: string, opts: PebbleStoreOptions
 export function openPebbleStoreSync(shardDir: string, opts: PebbleStoreOptions = {}): PebbleStore {
   const names = readdirSync(shardDir);
   const options = readLatestOptions(shardDir, names);
-  const manifest = loadManifest(shardDir, options?.flavour === 'rocksdb' ? 'rocksdb' : 'pebble');
+  const manifest = loadManifest(shardDir, opts.flavour ?? (options?.flavour === 'rocksdb' ? 'rocksdb' : 'pebble'));
   const walDir = opts.walDir ?? shardDir;
   const walNames = walDir === shardDir ? names : listWalDir(shardDir, walDir, options);
-  checkWalsPresent(shardDir, walDir, names, walNames, manifest, options);
+  checkWalsPresent(shardDir, walDir, names, walNames, manifest, options, isRocksDB(opts, options));
 
   const tables: OpenTable[] = [];
   try {
@@ -195,6 +197,7 @@ function checkWalsPresent(
   walNames: string[],
   manifest: ManifestState,
   options: OptionsFile | undefined,
+  rocksdb: boolean,
 ): void {
   if (options?.disableWal || liveWalFiles(walDir, walNames, manifest.logNumber).length > 0) return;
   if (walDir !== shardDir && liveWalFiles(shardDir, shardNames, manifest.logNumber).length > 0) {
@@ -215,6 +218,19 @@ function checkWalsPresent(
       options.walDir,
     );
   }
+  if (rocksdb) {
+    // RocksDB keeps its current WAL too (even a 0-byte one), but its OPTIONS file does not record wal_dir
+    throw new PebbleMissingWalError(
+      `rocksdb/wal: no WAL numbered ${manifest.logNumber} or above in ${walDir}, where RocksDB always keeps the one it ` +
+        'last wrote: its WALs are elsewhere',
+      shardDir,
+      walDir,
+    );
+  }
+}
+
+function isRocksDB(opts: PebbleStoreOptions, options: OptionsFile | undefined): boolean {
+  return (opts.flavour ?? options?.flavour) === 'rocksdb';
 }
 
 /**

@@ -23,8 +23,8 @@ import { LogdbError } from '../../errors.js';
 import { KVCorruptionError } from '../kv.js';
 import { BATCH_HEADER_SIZE } from './batch.js';
 import { MAX_BATCH_SEQ } from './batch-encode.js';
-import { loadManifest, type ManifestState } from './manifest.js';
-import { readLatestOptions } from './options-file.js';
+import { loadManifest, type ManifestFlavour, type ManifestState } from './manifest.js';
+import { readLatestOptions, type OptionsFile } from './options-file.js';
 import { readLogRecords, type LogEnd } from './record.js';
 import { liveWalFiles } from './wal.js';
 import { requireVerifiedFormat } from './writer-format.js';
@@ -38,7 +38,28 @@ const NUMBERED_FILE = [
   /^CURRENT\.(\d+)\.dbtmp$/,
   /^temporary\.(\d+)\.dbtmp$/,
   /^(\d+)\.log\.tmp$/,
+  // RocksDB's temporary files (CURRENT and OPTIONS being written) and blob files
+  /^(\d+)\.dbtmp$/,
+  /^OPTIONS-(\d+)\.dbtmp$/,
+  /^(\d+)\.blob$/,
 ];
+
+/**
+ * What differs when this write path serves a store that shares Pebble's file formats: RocksDB
+ * (src/kv/rocksdb/writer-format.ts, rocksdb-offline-writes.md) checks its own format, reads its MANIFEST tags and
+ * writes legacy (non-recyclable) WAL records.
+ */
+export interface WalDialect {
+  /** the store's name in messages */
+  name: string;
+  manifestFlavour: ManifestFlavour;
+  /** refuses (LogdbError 'unsupported') a shard whose format the write path was not verified on */
+  requireFormat(shardDir: string, options: OptionsFile | undefined, shardNames: string[]): void;
+  /** write 7-byte legacy chunk headers instead of Pebble's recyclable ones */
+  legacyRecords: boolean;
+}
+
+export const PEBBLE_DIALECT: WalDialect = { name: 'Pebble', manifestFlavour: 'pebble', requireFormat: requireVerifiedFormat, legacyRecords: false };
 /** A WAL logdb started writing and did not publish (a killed run): Pebble ignores the name, logdb removes it. */
 export const WAL_TEMP_FILE = /^\d+\.log\.tmp$/;
 
@@ -83,27 +104,27 @@ function corrupt(err: unknown): never {
 }
 
 /** Reads what a write to this shard depends on; throws a LogdbError when writing would be unsafe. */
-export function inspectShardForWrite(shardDir: string, walDir: string = shardDir): WriteTarget {
+export function inspectShardForWrite(shardDir: string, walDir: string = shardDir, dialect: WalDialect = PEBBLE_DIALECT): WriteTarget {
   const shardNames = list(shardDir, 'shard dir');
   const walNames = walDir === shardDir ? shardNames : list(walDir, 'WAL dir');
-  requireVerifiedFormat(shardDir, readLatestOptions(shardDir, shardNames), shardNames);
+  dialect.requireFormat(shardDir, readLatestOptions(shardDir, shardNames), shardNames);
 
   let manifest: ManifestState;
   try {
-    manifest = loadManifest(shardDir, 'pebble');
+    manifest = loadManifest(shardDir, dialect.manifestFlavour);
   } catch (err) {
     corrupt(err);
   }
   let lastSequence = manifest.lastSequence;
   for (const table of manifest.levels.flat()) {
     if (table.tag === 7) {
-      throw new LogdbError('unsupported', `${manifest.manifestName} of ${shardDir} lists table ${table.fileNum} without sequence numbers (a LevelDB-style entry Pebble does not write)`, 'nothing was changed');
+      throw new LogdbError('unsupported', `${manifest.manifestName} of ${shardDir} lists table ${table.fileNum} without sequence numbers (a LevelDB-style entry ${dialect.name} does not write)`, 'nothing was changed');
     }
     if (table.largestSeqNum > lastSequence) lastSequence = table.largestSeqNum;
   }
 
   const wals = liveWalFiles(walDir, walNames, manifest.logNumber);
-  requireWalsWhereExpected(shardDir, walDir, shardNames, manifest, wals.length);
+  requireWalsWhereExpected(shardDir, walDir, shardNames, manifest, wals.length, dialect.name);
   const liveWals: LiveWal[] = wals.map((wal, i) => {
     let data: Buffer;
     try {
@@ -113,7 +134,7 @@ export function inspectShardForWrite(shardDir: string, walDir: string = shardDir
     }
     const log = readLogRecords(data, wal.num);
     const newest = i === wals.length - 1;
-    if (log.end === 'torn') refuseTornWal(wal.path, newest, log.tornOffset!, log.tornReason!);
+    if (log.end === 'torn') refuseTornWal(wal.path, newest, log.tornOffset!, log.tornReason!, dialect.name);
     log.records.forEach((record, r) => {
       if (record.length < BATCH_HEADER_SIZE) {
         throw new LogdbError('corrupt', `${wal.path}: the record at offset ${log.offsets[r]} is shorter than a batch header (Pebble itself cannot open this shard)`);
@@ -151,34 +172,35 @@ export function inspectShardForWrite(shardDir: string, walDir: string = shardDir
  * Pebble keeps the WAL it last wrote even after a clean close, so a live WAL must be where WALs are read from;
  * with a separate WAL dir, live WALs in the shard dir make Pebble fail to open (rule 4).
  */
-function requireWalsWhereExpected(shardDir: string, walDir: string, shardNames: string[], manifest: ManifestState, liveInWalDir: number): void {
+function requireWalsWhereExpected(shardDir: string, walDir: string, shardNames: string[], manifest: ManifestState, liveInWalDir: number, store: string): void {
   if (liveInWalDir === 0) {
     throw new LogdbError(
       'notLogdb',
-      `no WAL numbered ${manifest.logNumber} or above in ${walDir}, where Pebble always keeps the one it last wrote: its WALs are elsewhere`,
+      `no WAL numbered ${manifest.logNumber} or above in ${walDir}, where ${store} always keeps the one it last wrote: its WALs are elsewhere`,
       walDir === shardDir ? 'the NodeHost probably has a WAL dir: give it with --wal-dir; nothing was changed' : 'check --wal-dir; nothing was changed',
     );
   }
   if (walDir !== shardDir && liveWalFiles(shardDir, shardNames, manifest.logNumber).length > 0) {
     throw new LogdbError(
       'refused',
-      `both the shard dir ${shardDir} and the WAL dir ${walDir} hold live WAL files: Pebble reads WALs from one of them only, so logdb cannot tell where a new one would be read`,
+      `both the shard dir ${shardDir} and the WAL dir ${walDir} hold live WAL files: ${store} reads WALs from one of them only, so logdb cannot tell where a new one would be read`,
       'check --wal-dir against the NodeHost configuration; nothing was changed',
     );
   }
 }
 
-function refuseTornWal(path: string, newest: boolean, offset: number, reason: string): never {
+function refuseTornWal(path: string, newest: boolean, offset: number, reason: string, store: string): never {
   if (newest) {
+    const consequence = store === 'Pebble' ? 'refuses to open it once another WAL follows' : 'may fail to open it once another WAL follows';
     throw new LogdbError(
       'refused',
-      `the newest WAL ${path} ends in a torn record at offset ${offset} (${reason}): the NodeHost did not stop cleanly. Pebble drops that tail when it opens the shard, but refuses to open it once another WAL follows, so logdb will not add one`,
+      `the newest WAL ${path} ends in a torn record at offset ${offset} (${reason}): the NodeHost did not stop cleanly. ${store} drops that tail when it opens the shard, but ${consequence}, so logdb will not add one`,
       'start the NodeHost once and stop it normally (that repairs the WAL), then run logdb again; nothing was changed',
     );
   }
   throw new LogdbError(
     'corrupt',
-    `the WAL ${path} is torn at offset ${offset} (${reason}) and a newer WAL follows it: Pebble itself refuses to open this shard (strict_wal_tail)`,
+    `the WAL ${path} is torn at offset ${offset} (${reason}) and a newer WAL follows it: ${store} itself refuses to open this shard${store === 'Pebble' ? ' (strict_wal_tail)' : ''}`,
     'restore the shard from a backup; nothing was changed',
   );
 }

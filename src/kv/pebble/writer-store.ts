@@ -14,6 +14,7 @@ import { LogdbError } from '../../errors.js';
 import type { KeyRange, KVPair, KVStore, WriteOp } from '../kv.js';
 import { openPebbleStoreSync, type PebbleStore } from './store.js';
 import { writeBatchAsWal, type WalWriteResult } from './writer.js';
+import { PEBBLE_DIALECT, type WalDialect } from './writer-inspect.js';
 import { lockShard, type ShardLock } from './writer-lock.js';
 
 export class PebbleWritableStore implements KVStore {
@@ -26,6 +27,7 @@ export class PebbleWritableStore implements KVStore {
     readonly walDir: string,
     private reader: PebbleStore,
     private readonly lock: ShardLock,
+    private readonly dialect: WalDialect = PEBBLE_DIALECT,
   ) {}
 
   get(key: Buffer): Promise<Buffer | undefined> {
@@ -38,15 +40,15 @@ export class PebbleWritableStore implements KVStore {
 
   async write(ops: WriteOp[]): Promise<void> {
     if (ops.length === 0) return;
-    this.written.push(writeBatchAsWal(this.shardDir, this.walDir, ops));
+    this.written.push(writeBatchAsWal(this.shardDir, this.walDir, ops, this.dialect));
     const previous = this.reader;
-    this.reader = openReader(this.shardDir, this.walDir);
+    this.reader = openReader(this.shardDir, this.walDir, this.dialect);
     await previous.close();
   }
 
   async compact(range?: { start: Buffer; end: Buffer }): Promise<void> {
     if (range) return;
-    throw new LogdbError('unsupported', `${this.shardDir}: a full compaction of a Pebble shard is not possible offline: logdb does not rewrite Pebble tables`, 'nothing was changed');
+    throw new LogdbError('unsupported', `${this.shardDir}: a full compaction of a ${this.dialect.name} shard is not possible offline: logdb does not rewrite ${this.dialect.name} tables`, 'nothing was changed');
   }
 
   async close(): Promise<void> {
@@ -58,16 +60,20 @@ export class PebbleWritableStore implements KVStore {
   }
 }
 
-function openReader(shardDir: string, walDir: string): PebbleStore {
-  return openPebbleStoreSync(shardDir, { walDir: walDir === shardDir ? undefined : walDir });
+function openReader(shardDir: string, walDir: string, dialect: WalDialect): PebbleStore {
+  return openPebbleStoreSync(shardDir, { walDir: walDir === shardDir ? undefined : walDir, flavour: dialect.manifestFlavour });
 }
 
-/** Opens the shard for writing: takes its LOCK (error code 'LOCKED' if held), then opens the reader. */
-export async function openPebbleWritableStore(shardDir: string, opts: { walDir?: string } = {}): Promise<PebbleWritableStore> {
+/**
+ * Opens the shard for writing: takes its LOCK (error code 'LOCKED' if held), then opens the reader. `dialect`: the
+ * store's differences from Pebble (RocksDB: src/kv/rocksdb/writer-store.ts).
+ */
+export async function openPebbleWritableStore(shardDir: string, opts: { walDir?: string; dialect?: WalDialect } = {}): Promise<PebbleWritableStore> {
   const walDir = opts.walDir ?? shardDir;
+  const dialect = opts.dialect ?? PEBBLE_DIALECT;
   const lock = await lockShard(shardDir);
   try {
-    return new PebbleWritableStore(shardDir, walDir, openReader(shardDir, walDir), lock);
+    return new PebbleWritableStore(shardDir, walDir, openReader(shardDir, walDir, dialect), lock, dialect);
   } catch (err) {
     await lock.release();
     throw err;

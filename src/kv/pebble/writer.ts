@@ -26,7 +26,7 @@ import { encodeBatch, toBatchOp, type EncodedOp } from './batch-encode.js';
 import { encodeLog } from './log-writer.js';
 import { readLogRecords } from './record.js';
 import { crashPoint, crashRequested } from './writer-crash-points.js';
-import { inspectShardForWrite, walFileName, type WriteTarget } from './writer-inspect.js';
+import { inspectShardForWrite, PEBBLE_DIALECT, walFileName, type WalDialect, type WriteTarget } from './writer-inspect.js';
 
 export interface WalWriteResult {
   /** the new WAL's path */
@@ -42,14 +42,14 @@ export interface WalWriteResult {
 const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
 
 /** Applies `ops` to the closed Pebble shard in `shardDir` as one new WAL file in `walDir`. The caller holds the locks. */
-export function writeBatchAsWal(shardDir: string, walDir: string, ops: WriteOp[]): WalWriteResult {
+export function writeBatchAsWal(shardDir: string, walDir: string, ops: WriteOp[], dialect: WalDialect = PEBBLE_DIALECT): WalWriteResult {
   if (ops.length === 0) throw new Error('pebble/writer: an empty batch is not written');
-  const target = inspectShardForWrite(shardDir, walDir);
+  const target = inspectShardForWrite(shardDir, walDir, dialect);
   removeStaleTempFiles(target);
 
   const encoded = ops.map(toBatchOp);
   const record = encodeBatch(target.nextSequence, encoded);
-  const bytes = encodeLog([record], target.fileNumber);
+  const bytes = encodeLog([record], target.fileNumber, { legacy: dialect.legacyRecords });
   const file = join(walDir, walFileName(target.fileNumber));
   const temp = `${file}.tmp`;
 

@@ -10,9 +10,10 @@ import type { LogDBReader } from '../reader.js';
 import { countKeys } from './count-keys.js';
 import type { WritePlan } from './plan.js';
 
-/** Why a compaction of a Pebble shard frees no disk space at once: logdb only appends a WAL with the deletes. */
-export const PEBBLE_COMPACTION_DEFERRED =
-  'Pebble reclaims the space itself when it next compacts, after the NodeHost next runs; logdb does not rewrite Pebble tables';
+/** Why compacting a Pebble or RocksDB shard frees no disk space at once: logdb only appends a WAL with the deletes. */
+export function compactionDeferred(store: 'Pebble' | 'RocksDB'): string {
+  return `${store} reclaims the space itself when it next compacts, after the NodeHost next runs; logdb does not rewrite ${store} tables`;
+}
 
 export interface CompactNodePlan extends WritePlan {
   /** the key range to compact physically after the batch */
@@ -35,8 +36,10 @@ export async function planCompactNode(reader: LogDBReader, c: bigint, n: bigint,
   const store = await reader.storeFor(c);
   const count = range ? await countKeys(store, range.start, range.end) : 0;
   if (!range || count === 0) notes.push(`nothing below index ${index} is stored for cluster ${c} node ${n}`);
-  if (reader.shards.location(reader.shardOf(c)).backend === 'pebble') {
-    notes.push('Pebble: a range tombstone hides the entries at once; the disk space comes back when Pebble next compacts, after the NodeHost next runs');
+  const backend = reader.shards.location(reader.shardOf(c)).backend;
+  if (backend !== 'leveldb') {
+    const store = backend === 'rocksdb' ? 'RocksDB' : 'Pebble';
+    notes.push(`${store}: a range tombstone hides the entries at once; the disk space comes back when ${store} next compacts, after the NodeHost next runs`);
   }
   if (entries.mode === 'batched') notes.push(`batched log: the batch holding index ${index} and the one before it are kept, as Dragonboat keeps them`);
   return {

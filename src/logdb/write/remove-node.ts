@@ -5,7 +5,8 @@
  * is a no-op, §8.7); we delete them — plain and batched — in the same batch.
  * On Pebble the batch ends as Dragonboat's Pebble backend ends it: RemoveEntriesTo(c, n, 2^64−1), one range
  * tombstone over the active mode's entry keys with Dragonboat's bounds (§4.3), written whether or not any exist
- * (pebble-offline-writes.md rule 14); the other mode's keys, if any, are covered as on LevelDB.
+ * (pebble-offline-writes.md rule 14); the other mode's keys, if any, are covered as on LevelDB. RocksDB: as Pebble
+ * (Dragonboat's RocksDB backend writes the same DeleteRange; rocksdb-offline-writes.md).
  */
 import { bootstrapKey, maxIndexKey, snapshotKey, stateKey } from '../../codec/keys.js';
 import { MAX_UINT64 } from '../../codec/uint64.js';
@@ -24,8 +25,8 @@ export async function planRemoveNode(reader: LogDBReader, c: bigint, n: bigint, 
   }
   for (const s of await reader.listSnapshots(c, n)) ops.push({ op: 'delete', key: snapshotKey(c, n, s.index) });
   const rangeKeyCounts: number[] = [];
-  const pebble = reader.shards.location(reader.shardOf(c)).backend === 'pebble';
-  const active = pebble ? await reader.entryStoreFor(c) : undefined;
+  const tombstones = reader.shards.location(reader.shardOf(c)).backend !== 'leveldb';
+  const active = tombstones ? await reader.entryStoreFor(c) : undefined;
   const dragonboatRange = active?.removeRange(c, n, MAX_UINT64);
   if (dragonboatRange) {
     ops.push({ op: 'deleteRange', start: dragonboatRange.start, end: dragonboatRange.end });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { LogdbError } from '../../../src/errors.js';
 import { KVCorruptionError } from '../../../src/kv/kv.js';
 import { decodeVersionEdit, loadManifest, readCurrent } from '../../../src/kv/pebble/manifest.js';
 import { readLogRecords } from '../../../src/kv/pebble/record.js';
@@ -120,7 +121,7 @@ test('version edits: new-file tags 7, 100, 102 and 103 with custom fields', () =
   assert.throws(() => decodeVersionEdit(Buffer.concat([uvarint(103), uvarint(0), uvarint(1), uvarint(1), ikey('a', 1, 1), ikey('a', 1, 1), uvarint(1), uvarint(1), uvarint(65), bytes(Buffer.alloc(1))])), /path-id/);
   assert.throws(() => decodeVersionEdit(Buffer.concat([uvarint(103), uvarint(0), uvarint(1), uvarint(1), ikey('a', 1, 1), ikey('a', 1, 1), uvarint(1), uvarint(1), uvarint(70), bytes(Buffer.alloc(1))])), /custom field 70/);
   assert.throws(() => decodeVersionEdit(Buffer.concat([uvarint(200), uvarint(0)])), /column families/);
-  assert.throws(() => decodeVersionEdit(Buffer.concat([uvarint(8), uvarint(0)])), /unknown version edit tag 8/);
+  assert.throws(() => decodeVersionEdit(Buffer.concat([uvarint(8), uvarint(0)])), /unsupported MANIFEST tag 8/);
   assert.throws(() => decodeVersionEdit(Buffer.concat([uvarint(6), uvarint(7), uvarint(1)])), /level 7 is out of range/);
   // RocksDB's extra tags only when the directory is RocksDB's
   const rocks = Buffer.concat([uvarint(203), uvarint(0), uvarint(10), uvarint(4), uvarint(200), uvarint(0), uvarint(8192 + 1), bytes(Buffer.from('x'))]);
@@ -163,9 +164,15 @@ test('a garbage CURRENT or MANIFEST is a KVCorruptionError naming the file', () 
     writeFileSync(manifestPath, Buffer.from('this is not a manifest at all, not even close to one'));
     expectCorruption(manifestName, /^pebble\/record: /, 0);
 
-    // a well-framed record holding a bad version edit
+    // a well-framed record holding a version edit that ends inside a field
+    writeFileSync(manifestPath, writeLog([Buffer.from([2])], 0, { recyclable: false }));
+    expectCorruption(manifestName, /^pebble\/manifest: bad version edit \(truncated varint at byte 1 of the record\)/, 0);
+    // a well-framed record with a tag this reader does not know: a format it does not support, not corruption
     writeFileSync(manifestPath, writeLog([Buffer.from([8, 0])], 0, { recyclable: false }));
-    expectCorruption(manifestName, /^pebble\/manifest: bad version edit \(unknown version edit tag 8 at byte 0 of the record\)/, 0);
+    assert.throws(
+      () => loadManifest(dir),
+      (err: unknown) => err instanceof LogdbError && err.kind === 'unsupported' && /^pebble\/manifest: unsupported MANIFEST tag 8 in MANIFEST-/.test(err.message),
+    );
 
     writeFileSync(manifestPath, writeLog([Buffer.concat([uvarint(1), uvarint(5), Buffer.from('other')])], 0, { recyclable: false }));
     expectCorruption(manifestName, /comparator "other" is not leveldb.BytewiseComparator/);
