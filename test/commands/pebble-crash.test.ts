@@ -15,7 +15,7 @@ import { CRASH_ENV, CRASH_STEPS, type CrashStep } from '../../src/kv/pebble/writ
 import { cliPath, runCli } from '../helpers/cli.js';
 import { copyFixture, fixtureDir } from '../helpers/fixtures.js';
 import { dumpLogdb, type Dump } from '../helpers/kv-dump.js';
-import { assertNoTornWal, IMPORT_MEMBERS, PEBBLE_OPS, shardDir } from './pebble-helpers.js';
+import { assertNoTornWal, IMPORT_MEMBERS, PEBBLE_OPS, PEBBLE_V4_OPS, shardDir, V4_IMPORT_MEMBERS, V4_SNAPPY_EXPORT } from './pebble-helpers.js';
 
 const skip = !fixtureDir(PEBBLE_OPS) && 'fixture missing';
 /** The steps after which the new WAL exists under its final name: the change is complete from there on. */
@@ -37,6 +37,8 @@ function runWithCrash(args: string[], step: CrashStep): Promise<{ code: number |
 const tempFiles = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.log.tmp'));
 
 interface Case {
+  /** the ops set: Dragonboat v3.3.8's or v4's Pebble */
+  ops: string;
   command: string;
   shard: number;
   args: (nodehost: string, exportDir: string) => string[];
@@ -47,6 +49,7 @@ interface Case {
 
 const CASES: Case[] = [
   {
+    ops: PEBBLE_OPS,
     command: 'remove-node',
     shard: 6,
     args: (nh) => ['remove-node', nh, '-c', '102', '-n', '3'],
@@ -54,19 +57,45 @@ const CASES: Case[] = [
     steps: CRASH_STEPS,
   },
   {
+    ops: PEBBLE_OPS,
     command: 'import-snapshot',
     shard: 4,
     args: (nh, exp) => ['import-snapshot', nh, '-s', join(exp, 'snapshot-0000000000000062'), '-n', '1', '-m', IMPORT_MEMBERS],
     next: (nh) => ['remove-node', nh, '-c', '100', '-n', '1'],
     steps: ['tmp-partial', 'tmp-verified', 'linked', 'dir-synced'],
   },
+  {
+    ops: PEBBLE_V4_OPS,
+    command: 'remove-node',
+    shard: 6,
+    args: (nh) => ['remove-node', nh, '-c', '102', '-n', '3'],
+    next: (nh) => ['remove-node', nh, '-c', '118', '-n', '1'],
+    steps: CRASH_STEPS,
+  },
+  {
+    ops: PEBBLE_V4_OPS,
+    command: 'compact',
+    shard: 6,
+    args: (nh) => ['compact', nh, '-c', '102', '-n', '3', '--to', '109'],
+    next: (nh) => ['remove-node', nh, '-c', '118', '-n', '1'],
+    steps: ['tmp-partial', 'tmp-synced', 'linked', 'renamed'],
+  },
+  {
+    ops: PEBBLE_V4_OPS,
+    command: 'import-snapshot',
+    shard: 4,
+    args: (nh, exp) => ['import-snapshot', nh, '-s', join(exp, V4_SNAPPY_EXPORT), '-n', '1', '-m', V4_IMPORT_MEMBERS],
+    next: (nh) => ['remove-node', nh, '-c', '100', '-n', '1'],
+    steps: ['tmp-partial', 'tmp-verified', 'linked', 'dir-synced'],
+  },
 ];
 
 for (const c of CASES) {
-  test(`${c.command} on Pebble killed at each step of its WAL write is before or after, never between`, { skip, timeout: 300_000 }, async (t) => {
-    const exp = copyFixture(`${PEBBLE_OPS}/exports/snappy`);
+  const v4 = c.ops === PEBBLE_V4_OPS;
+  test(`${c.command} on ${v4 ? "Dragonboat v4's" : "v3.3.8's"} Pebble killed at each step of its WAL write is before or after, never between`, { ...(v4 ? {} : { skip }), timeout: 300_000 }, async (t) => {
+    const exp = copyFixture(`${c.ops}/exports/snappy`);
     try {
-      const full = copyFixture(`${PEBBLE_OPS}/before-plain`);
+      const full = copyFixture(`${c.ops}/before-plain`);
       let before: string;
       let after: string;
       try {
@@ -81,7 +110,7 @@ for (const c of CASES) {
       }
 
       for (const step of c.steps) {
-        const { dir, cleanup } = copyFixture(`${PEBBLE_OPS}/before-plain`);
+        const { dir, cleanup } = copyFixture(`${c.ops}/before-plain`);
         try {
           const nodehost = join(dir, 'nodehost');
           const shard = shardDir(nodehost, c.shard);
