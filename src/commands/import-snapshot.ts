@@ -13,6 +13,7 @@ import { defineCommand } from '../cli/command.js';
 import { progress } from '../cli/progress.js';
 import { runWrite } from '../cli/write-runner.js';
 import { LogdbError, usageError } from '../errors.js';
+import { detectVersion } from '../logdb/detect-version.js';
 import { discoverLayout } from '../logdb/layout.js';
 import { planImportSnapshot } from '../logdb/write/import-snapshot.js';
 import type { FileStep, WritePlan } from '../logdb/write/plan.js';
@@ -51,7 +52,9 @@ export default defineCommand({
 
     const exp: ValidatedExport = await validateExport(ctx.opts.snapshot);
     const old = exp.record;
-    checkMembers(members, nodeId, layout.dataStatus?.address, old.membership);
+    // v4 differs in the records it writes (one snapshot record per node) and in its error wording (non-voting)
+    const version = detectVersion({ nodeHostDir: layout.nodeHostDir, deploymentDir: layout.deploymentDir, dataStatus: layout.dataStatus }).version;
+    checkMembers(members, nodeId, layout.dataStatus?.address, old.membership, version === 'v4' ? 'v4' : 'v3');
     const c = old.clusterId;
     if (!layout.deploymentDir) throw new LogdbError('usage', 'import-snapshot needs the NodeHost directory (holding dragonboat.ds)');
     const nodeDir = nodeSnapshotDir(layout.deploymentDir, c, nodeId);
@@ -76,7 +79,7 @@ export default defineCommand({
           { step: 'finalizeSnapshot', from: tempDir, to: finalDir, when: 'before' },
           ...cleanup.remove.filter((d) => d !== finalDir).map((d): FileStep => ({ step: 'removeDir', path: d, when: 'after' })),
         ];
-        const plan = await planImportSnapshot(reader, record, nodeId, files);
+        const plan = await planImportSnapshot(reader, record, nodeId, files, version);
         return { ...plan, nodeDir, finalDir, oldDirs: cleanup.remove };
       },
       question: () => `Import snapshot ${old.index} (term ${old.term}) of cluster ${c} as node ${nodeId}, replacing that node's state, bootstrap and snapshots on this NodeHost?`,

@@ -1,26 +1,37 @@
-/** logdb info DIR — what is this directory: layout, dragonboat.ds, backend, shards, plain or batched. */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { decodeFlagFile } from '../codec/flag-file.js';
+/**
+ * logdb info DIR — what is this directory: layout, dragonboat.ds, backend, shards, plain or batched, and which
+ * Dragonboat wrote it (v3.2, v3.3 or v4) with the evidence (src/logdb/detect-version.ts).
+ */
 import { defineCommand } from '../cli/command.js';
 import { withReader } from '../cli/open-reader.js';
 import { out } from '../cli/stdout.js';
 import { stringifyJson } from '../cli/json.js';
 import { renderFields } from '../cli/table.js';
-import { writerVersion } from '../logdb/partition.js';
+import { detectVersion, type VersionReport } from '../logdb/detect-version.js';
+import type { LogDBReader } from '../logdb/reader.js';
 
 export default defineCommand({
   name: 'info',
   summary: 'show the layout, dragonboat.ds, backend, shard count and entry format of a LogDB',
   arguments: '<dir>',
   options: [],
-  examples: ['logdb info /var/lib/dragonboat/nodehost', 'logdb info /var/lib/dragonboat/nodehost --json | jq .dragonboatDs'],
+  examples: [
+    'logdb info /var/lib/dragonboat/nodehost',
+    'logdb info /var/lib/dragonboat/nodehost --json | jq .dragonboatDs',
+    'logdb info /var/lib/dragonboat/nodehost --json | jq \'.dragonboat | {version, logdbType, evidence}\'',
+  ],
   async run(ctx) {
     await withReader(ctx, async (reader) => {
       const layout = reader.layout;
       const mode = await reader.entryMode();
       const ds = layout.dataStatus;
       const backends = [...new Set(layout.shards.map((s) => s.backend))];
+      const detected = detectVersion({
+        nodeHostDir: layout.nodeHostDir,
+        deploymentDir: layout.deploymentDir ?? (layout.shards.length === 1 ? layout.shards[0]!.dir : undefined),
+        dataStatus: ds,
+        maxSnapshotRecordsPerNode: await maxSnapshotRecords(reader),
+      });
       const info = {
         path: ctx.args[0],
         layout: layout.kind,
@@ -28,8 +39,9 @@ export default defineCommand({
         deploymentDir: layout.deploymentDir ?? null,
         walDir: layout.walDir ?? null,
         dragonboatDs: ds ? { ...ds } : null,
-        nodeHostId: readNodeHostId(layout.nodeHostDir),
-        writerVersion: writerVersion(ds),
+        nodeHostId: detected.nodeHostId,
+        writerVersion: detected.version ?? 'unknown',
+        dragonboat: dragonboatJson(detected),
         backend: backends.join(','),
         shardCount: layout.shardCount,
         shardsPresent: layout.shards.length,
@@ -49,8 +61,9 @@ export default defineCommand({
         ['shards', `${info.shardsPresent} of ${info.shardCount}`],
         ['entries', `${info.entryMode}${info.mixedEntryModes ? ' (MIXED: both plain and batched records — Dragonboat refuses to start)' : ''}`],
         ['binary format', `${info.binaryFormat}${ds && ds.binVer !== info.binaryFormat ? ` (dragonboat.ds says ${ds.binVer})` : ''}`],
-        ['written by', info.writerVersion === 'unknown' ? 'unknown (no dragonboat.ds)' : `Dragonboat ${info.writerVersion}`],
+        ['written by', detected.verdict],
       ];
+      for (const e of detected.evidence) fields.push(['  evidence', `${e.source}: ${e.fact}${e.hint ? ' (a hint only)' : ''}`]);
       if (info.walDir) fields.push(['wal dir', info.walDir]);
       if (ds) {
         fields.push(
@@ -68,15 +81,14 @@ export default defineCommand({
   },
 });
 
-/** NODEHOST.ID (v3.3): a flag file holding the ID as 8 little-endian bytes, shown as `nhid-<decimal>`. */
-function readNodeHostId(nodeHostDir: string | undefined): string | null {
-  if (!nodeHostDir) return null;
-  const file = join(nodeHostDir, 'NODEHOST.ID');
-  if (!existsSync(file)) return null;
-  try {
-    const payload = decodeFlagFile(readFileSync(file), 'NODEHOST.ID');
-    return payload.length === 8 ? `nhid-${payload.readBigUInt64LE(0)}` : null;
-  } catch {
-    return null;
-  }
+/** The `dragonboat` object of the JSON output. */
+function dragonboatJson(r: VersionReport) {
+  return { version: r.version, candidates: r.candidates, logdbType: r.logdbType, verdict: r.verdict, summary: r.summary, evidence: r.evidence.map((e) => ({ source: e.source, fact: e.fact, consistentWith: e.consistentWith, hint: e.hint === true })) };
+}
+
+/** The most snapshot records one listed node has (v4 keeps one, v3 up to three). */
+async function maxSnapshotRecords(reader: LogDBReader): Promise<number> {
+  let most = 0;
+  for (const n of await reader.listNodeInfo()) most = Math.max(most, (await reader.listSnapshots(n.clusterId, n.nodeId)).length);
+  return most;
 }

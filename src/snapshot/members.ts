@@ -10,6 +10,8 @@
  *   - a witness at another address                          → "node address changed"
  *   - a witness at the same address                         → "adding a witness as regular node"
  *   - a removed node                                        → "adding a removed node"
+ * v4 (tools/import.go, the same checks) calls observers non-voting members: its error reads "adding an nonVoting
+ * as regular node" (sic); the `dialect` argument picks the wording.
  * Go walks the map in random order and stops at the first failure; we walk it in ascending node ID, so the same
  * input always names the same node.
  *
@@ -76,7 +78,10 @@ const sameLoosely = (a: string, b: string) => a.trim().toLowerCase() === b.trim(
  * (dragonboat.ds `address`); when it is unknown the map cannot be checked and the import is refused.
  * Throws LogdbError('invalidSnapshot', …) whose message starts with Dragonboat's own error text.
  */
-export function checkMembers(members: Map<bigint, string>, nodeId: bigint, nodeHostAddress: string | undefined, old: Membership): void {
+export function checkMembers(members: Map<bigint, string>, nodeId: bigint, nodeHostAddress: string | undefined, old: Membership, dialect: 'v3' | 'v4' = 'v3'): void {
+  const observerWord = dialect === 'v4' ? 'non-voting member' : 'observer';
+  const anObserver = dialect === 'v4' ? 'a non-voting member' : 'an observer';
+  const addingObserver = dialect === 'v4' ? 'adding an nonVoting as regular node' : 'adding an observer as regular node';
   const mine = members.get(nodeId);
   if (mine === undefined) {
     throw invalid(
@@ -112,12 +117,12 @@ export function checkMembers(members: Map<bigint, string>, nodeId: bigint, nodeH
     if (observer !== undefined) {
       if (observer !== addr) {
         throw invalid(
-          `node address changed: observer ${id} is "${addr}" in --members but "${observer}" in the exported snapshot's membership`,
-          `an observer cannot become a regular member; give the new member a new node ID`,
+          `node address changed: ${observerWord} ${id} is "${addr}" in --members but "${observer}" in the exported snapshot's membership`,
+          `${anObserver} cannot become a regular member; give the new member a new node ID`,
         );
       }
       throw invalid(
-        `adding an observer as regular node: node ${id} ("${addr}") is an observer in the exported snapshot's membership`,
+        `${addingObserver}: node ${id} ("${addr}") is ${anObserver} in the exported snapshot's membership`,
         `leave node ${id} out of --members, or give the new member a new node ID`,
       );
     }

@@ -53,7 +53,7 @@ test('the bash script completes commands, options, --output values and directori
 
 test('the zsh and fish scripts name every command and every option of dump-entries', async () => {
   const help = await runCli(['dump-entries', '--help']);
-  const longOptions = [...help.stdout.matchAll(/(--[a-z][a-z-]*)/g)].map((m) => m[1]!);
+  const longOptions = [...help.stdout.matchAll(/^ {2}(?:-\w, )?(--[a-z][a-z-]*)/gm)].map((m) => m[1]!);
   assert.ok(longOptions.includes('--cluster') && longOptions.includes('--output'));
   for (const shell of ['zsh', 'fish']) {
     const r = await runCli(['completion', shell]);

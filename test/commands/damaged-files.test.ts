@@ -58,7 +58,7 @@ function damage(file: string, random: () => number): string {
 }
 
 for (const dataset of ['leveldb-v3.2.8/snapshots', 'pebble-v3.3.8/snapshots']) {
-  test(`${dataset}: randomly damaged files give a documented exit code and one line, never a stack`, async () => {
+  test(`${dataset}: randomly damaged files give a documented exit code and one line, never a stack`, { timeout: 300_000 }, async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const random = rng(0x5eed + round * 7919);
       const { dir, cleanup } = copyFixture(dataset);

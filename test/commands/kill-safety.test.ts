@@ -14,22 +14,33 @@ import { toJson } from '../../src/cli/json.js';
 import { cliPath, runCli } from '../helpers/cli.js';
 import { copyFixture, fixtureDir } from '../helpers/fixtures.js';
 import { dumpLogdb, type Dump } from '../helpers/kv-dump.js';
-import { assertNoTornWal, IMPORT_MEMBERS, shardDir } from './pebble-helpers.js';
+import { assertNoTornWal, IMPORT_MEMBERS, shardDir, V4_IMPORT_MEMBERS, V4_SNAPPY_EXPORT } from './pebble-helpers.js';
 
 const KILLS_PER_COMMAND = Number(process.env.LOGDB_KILL_RUNS ?? 10);
 
+type Command = [string, number, (dir: string) => string[]];
+
 /** name, the shard it writes, its arguments for a copy of before-plain (whose parent holds exports/) */
-const COMMANDS: [string, number, (dir: string) => string[]][] = [
+const COMMANDS: Command[] = [
   ['remove-node', 6, (dir) => ['remove-node', join(dir, 'nodehost'), '-c', '102', '-n', '3']],
   ['compact', 6, (dir) => ['compact', join(dir, 'nodehost'), '-c', '102', '-n', '3', '--to', '203']],
   ['import-snapshot', 4, (dir) => ['import-snapshot', join(dir, 'nodehost'), '-s', join(dir, '..', 'exports/snappy/snapshot-0000000000000062'), '-n', '1', '-m', IMPORT_MEMBERS]],
 ];
 
+/** The same operations as Dragonboat v4 ran them on pebble-v4/ops. */
+const V4_COMMANDS: Command[] = [
+  ['remove-node', 6, (dir) => ['remove-node', join(dir, 'nodehost'), '-c', '102', '-n', '3']],
+  ['compact', 6, (dir) => ['compact', join(dir, 'nodehost'), '-c', '102', '-n', '3', '--to', '109']],
+  ['import-snapshot', 4, (dir) => ['import-snapshot', join(dir, 'nodehost'), '-s', join(dir, '..', 'exports/snappy', V4_SNAPPY_EXPORT), '-n', '1', '-m', V4_IMPORT_MEMBERS]],
+];
+
+const pebbleAfterKill = (nodehost: string, shard: number) => assertNoTornWal(shardDir(nodehost, shard));
 const BACKENDS = [
-  { ops: 'leveldb-v3.2.8/ops', afterKill: (_nodehost: string, _shard: number) => undefined },
+  { ops: 'leveldb-v3.2.8/ops', commands: COMMANDS, afterKill: (_nodehost: string, _shard: number) => undefined },
   // most of a Pebble run is Node starting up (the write itself is one small file): the kills are aimed at the
   // later part of the run as well as anywhere
-  { ops: 'pebble-v3.3.8/ops', afterKill: (nodehost: string, shard: number) => assertNoTornWal(shardDir(nodehost, shard)) },
+  { ops: 'pebble-v3.3.8/ops', commands: COMMANDS, afterKill: pebbleAfterKill },
+  { ops: 'pebble-v4/ops', commands: V4_COMMANDS, afterKill: pebbleAfterKill },
 ];
 
 /** The LogDB's contents as one string; snapshot records hold the copy's absolute path, which is masked. */
@@ -50,8 +61,8 @@ function runAndKill(args: string[], delayMs: number): Promise<void> {
 }
 
 for (const backend of BACKENDS) {
-  for (const [name, shard, argsFor] of COMMANDS) {
-    test(`${name} on ${backend.ops} killed at random moments leaves the LogDB before or after, never between`, async (t) => {
+  for (const [name, shard, argsFor] of backend.commands) {
+    test(`${name} on ${backend.ops} killed at random moments leaves the LogDB before or after, never between`, { timeout: 300_000 }, async (t) => {
       const { dir, cleanup } = copyFixture(backend.ops);
       try {
         const pristine = join(dir, 'before-plain');

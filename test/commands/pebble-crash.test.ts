@@ -15,7 +15,7 @@ import { CRASH_ENV, CRASH_STEPS, type CrashStep } from '../../src/kv/pebble/writ
 import { cliPath, runCli } from '../helpers/cli.js';
 import { copyFixture, fixtureDir } from '../helpers/fixtures.js';
 import { dumpLogdb, type Dump } from '../helpers/kv-dump.js';
-import { assertNoTornWal, IMPORT_MEMBERS, PEBBLE_OPS, shardDir } from './pebble-helpers.js';
+import { assertNoTornWal, IMPORT_MEMBERS, PEBBLE_OPS, PEBBLE_V4_OPS, shardDir, V4_IMPORT_MEMBERS, V4_SNAPPY_EXPORT } from './pebble-helpers.js';
 
 const ROCKSDB_OPS = 'rocksdb-v3.3.8/ops';
 const ROCKSDB_IMPORT_MEMBERS =
@@ -39,6 +39,7 @@ function runWithCrash(args: string[], step: CrashStep): Promise<{ code: number |
 const tempFiles = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.log.tmp'));
 
 interface Case {
+  /** the store, as the test names it: v3.3.8's Pebble, Dragonboat v4's Pebble, v3.3.8's RocksDB */
   backend: string;
   ops: string;
   command: string;
@@ -51,7 +52,7 @@ interface Case {
 
 const CASES: Case[] = [
   {
-    backend: 'Pebble',
+    backend: "v3.3.8's Pebble",
     ops: PEBBLE_OPS,
     command: 'remove-node',
     shard: 6,
@@ -60,7 +61,7 @@ const CASES: Case[] = [
     steps: CRASH_STEPS,
   },
   {
-    backend: 'Pebble',
+    backend: "v3.3.8's Pebble",
     ops: PEBBLE_OPS,
     command: 'import-snapshot',
     shard: 4,
@@ -69,7 +70,7 @@ const CASES: Case[] = [
     steps: ['tmp-partial', 'tmp-verified', 'linked', 'dir-synced'],
   },
   {
-    backend: 'RocksDB',
+    backend: "v3.3.8's RocksDB",
     ops: ROCKSDB_OPS,
     command: 'remove-node',
     shard: 6,
@@ -78,11 +79,38 @@ const CASES: Case[] = [
     steps: CRASH_STEPS,
   },
   {
-    backend: 'RocksDB',
+    backend: "v3.3.8's RocksDB",
     ops: ROCKSDB_OPS,
     command: 'import-snapshot',
     shard: 4,
     args: (nh, exp) => ['import-snapshot', nh, '-s', join(exp, 'snapshot-0000000000000027'), '-n', '1', '-m', ROCKSDB_IMPORT_MEMBERS],
+    next: (nh) => ['remove-node', nh, '-c', '100', '-n', '1'],
+    steps: ['tmp-partial', 'tmp-verified', 'linked', 'dir-synced'],
+  },
+  {
+    backend: "Dragonboat v4's Pebble",
+    ops: PEBBLE_V4_OPS,
+    command: 'remove-node',
+    shard: 6,
+    args: (nh) => ['remove-node', nh, '-c', '102', '-n', '3'],
+    next: (nh) => ['remove-node', nh, '-c', '118', '-n', '1'],
+    steps: CRASH_STEPS,
+  },
+  {
+    backend: "Dragonboat v4's Pebble",
+    ops: PEBBLE_V4_OPS,
+    command: 'compact',
+    shard: 6,
+    args: (nh) => ['compact', nh, '-c', '102', '-n', '3', '--to', '109'],
+    next: (nh) => ['remove-node', nh, '-c', '118', '-n', '1'],
+    steps: ['tmp-partial', 'tmp-synced', 'linked', 'renamed'],
+  },
+  {
+    backend: "Dragonboat v4's Pebble",
+    ops: PEBBLE_V4_OPS,
+    command: 'import-snapshot',
+    shard: 4,
+    args: (nh, exp) => ['import-snapshot', nh, '-s', join(exp, V4_SNAPPY_EXPORT), '-n', '1', '-m', V4_IMPORT_MEMBERS],
     next: (nh) => ['remove-node', nh, '-c', '100', '-n', '1'],
     steps: ['tmp-partial', 'tmp-verified', 'linked', 'dir-synced'],
   },

@@ -18,6 +18,11 @@ export const DEPLOYMENT = 'fixturehost/00000000000000000001';
 export const ORIGINAL_NODEHOST = '/var/lib/dragonboat/nodehost';
 export const IMPORT_MEMBERS = '1=fixture-ops.example.internal:63100,4=fixture-ops-n4.example.internal:63104,5=fixture-ops-n5.example.internal:63105';
 
+/** The v4 sets (pebble-v4/ops): what tools.ImportSnapshot was given there. */
+export const PEBBLE_V4_OPS = 'pebble-v4/ops';
+export const V4_IMPORT_MEMBERS = '1=fixture-v4-ops.example.internal:63300,4=fixture-v4-ops-n4.example.internal:63304,5=fixture-v4-ops-n5.example.internal:63305';
+export const V4_SNAPPY_EXPORT = 'snapshot-0000000000000027';
+
 export const shardDir = (nodehost: string, shard: number) => join(nodehost, DEPLOYMENT, `logdb-${shard}`);
 
 /** The `*.log` names of a dir, sorted. */

@@ -5,6 +5,7 @@
  * (exit 7); an unverified Pebble format is refused (exit 8); every invalid export and member map refused on
  * LevelDB is refused the same way (exit 10). Each refusal leaves the NodeHost dir byte-for-byte unchanged.
  * With a WAL dir, the new WAL goes there, the backup holds both dirs and restore-backup undoes the write.
+ * All of it on the Pebble of Dragonboat v3.3.8 and on the Pebble of v4 (pebble-v4/ops, which Dragonboat v4 wrote).
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
@@ -17,26 +18,44 @@ import { dumpLogdb, type Dump } from '../helpers/kv-dump.js';
 import { holdLock } from '../helpers/lock-holder.js';
 import { INVALID_EXPORT_MESSAGES, invalidImportCases, membersArg } from '../helpers/invalid-exports.js';
 import { treeFingerprint } from '../helpers/tree.js';
-import { DEPLOYMENT, dumpDigest, ldbAvailable, ldbDigest, PEBBLE_OPS, shardDir, walNames } from './pebble-helpers.js';
+import { DEPLOYMENT, dumpDigest, ldbAvailable, ldbDigest, PEBBLE_OPS, PEBBLE_V4_OPS, shardDir, V4_SNAPPY_EXPORT, walNames } from './pebble-helpers.js';
 
-const BEFORE = `${PEBBLE_OPS}/before-plain`;
+type Write = [string, (nodehost: string, exportDir: string) => string[], number];
 
-/** The three write commands on before-plain; import-snapshot reads the export from `exportDir`. */
-const WRITES: [string, (nodehost: string, exportDir: string) => string[], number][] = [
-  ['remove-node', (nh) => ['remove-node', nh, '--cluster', '102', '--node', '3'], 6],
-  ['compact', (nh) => ['compact', nh, '--cluster', '102', '--node', '3', '--to', '203'], 6],
-  ['import-snapshot', (nh, exp) => ['import-snapshot', nh, '-s', join(exp, 'snapshot-0000000000000062'), '-n', '1', '-m', '1=fixture-ops.example.internal:63100'], 4],
+/** The three write commands on before-plain of each set; import-snapshot reads the export from `exportDir`. */
+const SETS: { ops: string; label: string; snappyExport: string; writes: Write[] }[] = [
+  {
+    ops: PEBBLE_OPS,
+    label: 'Pebble',
+    snappyExport: 'snapshot-0000000000000062',
+    writes: [
+      ['remove-node', (nh) => ['remove-node', nh, '--cluster', '102', '--node', '3'], 6],
+      ['compact', (nh) => ['compact', nh, '--cluster', '102', '--node', '3', '--to', '203'], 6],
+      ['import-snapshot', (nh, exp) => ['import-snapshot', nh, '-s', join(exp, 'snapshot-0000000000000062'), '-n', '1', '-m', '1=fixture-ops.example.internal:63100'], 4],
+    ],
+  },
+  {
+    ops: PEBBLE_V4_OPS,
+    label: "v4's Pebble",
+    snappyExport: V4_SNAPPY_EXPORT,
+    writes: [
+      ['remove-node', (nh) => ['remove-node', nh, '--cluster', '102', '--node', '3'], 6],
+      ['compact', (nh) => ['compact', nh, '--cluster', '102', '--node', '3', '--to', '109'], 6],
+      ['import-snapshot', (nh, exp) => ['import-snapshot', nh, '-s', join(exp, V4_SNAPPY_EXPORT), '-n', '1', '-m', '1=fixture-v4-ops.example.internal:63300'], 4],
+    ],
+  },
 ];
 
 /** Runs the CLI on a copy of before-plain after `prepare`, and checks the exit code and that nothing changed. */
 async function unchangedAfter(
+  ops: string,
   args: (nodehost: string, exportDir: string) => string[],
   expectCode: number,
   check?: (r: { stdout: string; stderr: string }) => void,
   prepare?: (nodehost: string) => Promise<(() => void) | void>,
 ): Promise<void> {
-  const before = copyFixture(BEFORE);
-  const exp = copyFixture(`${PEBBLE_OPS}/exports/snappy`);
+  const before = copyFixture(`${ops}/before-plain`);
+  const exp = copyFixture(`${ops}/exports/snappy`);
   let release: (() => void) | void = undefined;
   try {
     const nodehost = join(before.dir, 'nodehost');
@@ -62,55 +81,57 @@ function tearNewestWal(dir: string): void {
   truncateSync(path, offsets.at(-1)! + 20);
 }
 
-for (const [command, args, shard] of WRITES) {
-  test(`${command} --dry-run on Pebble prints the plan and changes nothing`, () =>
-    unchangedAfter((nh, exp) => [...args(nh, exp), '--dry-run', '--output', 'json'], 0, (r) => {
+for (const { ops, label, snappyExport, writes } of SETS) {
+  for (const [command, args, shard] of writes) {
+  test(`${command} --dry-run on ${label} prints the plan and changes nothing`, () =>
+    unchangedAfter(ops, (nh, exp) => [...args(nh, exp), '--dry-run', '--output', 'json'], 0, (r) => {
       const plan = JSON.parse(r.stdout);
       assert.deepEqual([plan.dryRun, plan.applied, plan.command], [true, false, command]);
       assert.equal(plan.shards[0].shard, shard);
       assert.ok(plan.shards[0].batch.length > 0, 'the plan lists the batch');
     }));
 
-  test(`${command} on Pebble without --yes and without a terminal refuses (exit 7)`, () =>
-    unchangedAfter((nh, exp) => args(nh, exp), 7, (r) => assert.match(r.stderr, /--yes/)));
+  test(`${command} on ${label} without --yes and without a terminal refuses (exit 7)`, () =>
+    unchangedAfter(ops, (nh, exp) => args(nh, exp), 7, (r) => assert.match(r.stderr, /--yes/)));
 
-  test(`${command} on a Pebble NodeHost another process holds refuses (exit 6)`, () =>
-    unchangedAfter((nh, exp) => [...args(nh, exp), '--yes'], 6, (r) => assert.match(r.stderr, /locked/), async (nh) => {
+  test(`${command} on a ${label} NodeHost another process holds refuses (exit 6)`, () =>
+    unchangedAfter(ops, (nh, exp) => [...args(nh, exp), '--yes'], 6, (r) => assert.match(r.stderr, /locked/), async (nh) => {
       const child = await holdLock(join(nh, 'LOCK'));
       return () => child.kill('SIGKILL');
     }));
 
-  test(`${command} on a Pebble shard whose LOCK another process holds refuses (exit 6)`, () =>
-    unchangedAfter((nh, exp) => [...args(nh, exp), '--yes'], 6, (r) => assert.match(r.stderr, new RegExp(`logdb-${shard}/LOCK is locked`)), async (nh) => {
+  test(`${command} on a ${label} shard whose LOCK another process holds refuses (exit 6)`, () =>
+    unchangedAfter(ops, (nh, exp) => [...args(nh, exp), '--yes'], 6, (r) => assert.match(r.stderr, new RegExp(`logdb-${shard}/LOCK is locked`)), async (nh) => {
       const child = await holdLock(join(shardDir(nh, shard), 'LOCK'));
       return () => child.kill('SIGKILL');
     }));
 
   for (const dryRun of [false, true]) {
     test(`${command}${dryRun ? ' --dry-run' : ''} on a shard whose newest WAL is torn refuses (exit 7): one NodeHost start and stop repairs it`, () =>
-      unchangedAfter((nh, exp) => [...args(nh, exp), '--yes', ...(dryRun ? ['--dry-run'] : [])], 7, (r) => {
+      unchangedAfter(ops, (nh, exp) => [...args(nh, exp), '--yes', ...(dryRun ? ['--dry-run'] : [])], 7, (r) => {
         assert.match(r.stderr, /newest WAL .* ends in a torn record at offset \d+/);
         assert.match(r.stderr, /start the NodeHost once and stop it normally/);
       }, async (nh) => tearNewestWal(shardDir(nh, shard))));
   }
 
   test(`${command} on a shard of an unverified Pebble version refuses (exit 8)`, () =>
-    unchangedAfter((nh, exp) => [...args(nh, exp), '--yes'], 8, (r) => assert.match(r.stderr, /format_major_version.*only the Pebble format of Dragonboat v3\.3\.8/), async (nh) => {
+    unchangedAfter(ops, (nh, exp) => [...args(nh, exp), '--yes'], 8, (r) => assert.match(r.stderr, /format_major_version=2.*only the Pebble formats of Dragonboat v3\.3\.8 .* and v4 /), async (nh) => {
       const dir = shardDir(nh, shard);
       const name = readdirSync(dir).find((n) => n.startsWith('OPTIONS-'))!;
-      writeFileSync(join(dir, name), readFileSync(join(dir, name), 'utf8').replace('[Options]\n', '[Options]\n  format_major_version=2\n'));
+      const text = readFileSync(join(dir, name), 'utf8');
+      const edited = /format_major_version=1\n/.test(text) ? text.replace('format_major_version=1\n', 'format_major_version=2\n') : text.replace('[Options]\n', '[Options]\n  format_major_version=2\n');
+      assert.notEqual(edited, text);
+      writeFileSync(join(dir, name), edited);
     }));
-}
+  }
 
-const errors = invalidImportCases(PEBBLE_OPS);
-
-for (const c of errors) {
-  test(`import-snapshot on Pebble refuses ${c.case} (exit 10) and changes nothing (Dragonboat: ${c.toolsImportSnapshotResult ?? c.result})`, async () => {
+  for (const c of invalidImportCases(ops)) {
+  test(`import-snapshot on ${label} refuses ${c.case} (exit 10) and changes nothing (Dragonboat: ${c.toolsImportSnapshotResult ?? c.result})`, async () => {
     assert.ok(INVALID_EXPORT_MESSAGES[c.case], `a message is expected for ${c.case}`);
-    const source = c.shippedAs ? copyToTemp(join(fixtureDir(PEBBLE_OPS)!, c.shippedAs.replace(/^ops\//, '')), 'invalid') : undefined;
+    const source = c.shippedAs ? copyToTemp(join(fixtureDir(ops)!, c.shippedAs.replace(/^ops\//, '')), 'invalid') : undefined;
     try {
-      await unchangedAfter((nh, exp) => {
-        const from = source ? source.dir : c.srcDir.includes('no-such-dir') ? join(exp, 'no-such-dir/snapshot-0000000000000001') : join(exp, 'snapshot-0000000000000062');
+      await unchangedAfter(ops, (nh, exp) => {
+        const from = source ? source.dir : c.srcDir.includes('no-such-dir') ? join(exp, 'no-such-dir/snapshot-0000000000000001') : join(exp, snappyExport);
         const members = membersArg(c);
         return ['import-snapshot', nh, '--snapshot', from, '--node', c.nodeID, '--members', members, '--yes'];
       }, 10, (r) => {
@@ -121,6 +142,7 @@ for (const c of errors) {
       source?.cleanup();
     }
   });
+}
 }
 
 const WALDIR = 'pebble-v3.3.8/waldir';

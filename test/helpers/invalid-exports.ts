@@ -21,6 +21,9 @@ export const INVALID_EXPORT_MESSAGES: Record<string, RegExp> = {
   'path-does-not-exist': /does not exist/,
   'adding-an-observer-as-regular-node': /adding an observer as regular node/,
   'observer-address-changed': /node address changed/,
+  // v4's names for the same two cases (its error text says "nonVoting")
+  'adding-a-non-voting-as-regular-node': /adding an nonVoting as regular node/,
+  'non-voting-address-changed': /node address changed/,
   'adding-a-witness-as-regular-node': /adding a witness as regular node/,
   'adding-a-removed-node': /adding a removed node/,
 };

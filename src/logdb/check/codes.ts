@@ -32,6 +32,7 @@ export const FINDING_CODES = {
   'mixed-entry-modes': 'plain (01 01) and batched (07 07) entry records in one LogDB: Dragonboat refuses to start',
   'ds-mismatch': 'dragonboat.ds disagrees with what is on disk (type, shards, binary format, host, deployment)',
   'ds-missing': 'no dragonboat.ds next to the LogDB',
+  'version-conflict': 'files of Dragonboat versions that cannot share a NodeHost dir (e.g. v4 Pebble and a v3.3 NODEHOST.ID)',
   // snapshot files and directories
   'snapshot-file-missing': 'a snapshot record points at a .gbsnap or external file that does not exist',
   'snapshot-file-size': 'a snapshot file whose size differs from the one recorded',

@@ -5,11 +5,16 @@
  *  - the shard count against the logdb-N dirs;
  *  - the binary format (100 plain, 210 batched) against the entry records;
  *  - hostname and deployment ID against the `<hostname>/<deployment>` dirs the LogDB sits in;
- *  - hard settings that need a dragonboat-hard-settings.json to be met again (§2.4).
+ *  - hard settings that need a dragonboat-hard-settings.json to be met again (§2.4);
+ *  - files of Dragonboat versions that cannot share one NodeHost dir (detect-version.ts), e.g. v4's Pebble beside
+ *    v3.3's 8-byte NODEHOST.ID: each version panics on the other's NODEHOST.ID (v4-format.md §3).
+ * v4 keeps v3.3's rules here (the same LogDB type, shard, binary-format and host checks), so v4 dirs are judged
+ * by them, named as v4.
  * The address and the machine's hostname are not checked: they describe where the NodeHost runs, not the data.
  */
 import { basename, dirname, join } from 'node:path';
 import { deploymentDirName, type Layout } from '../layout.js';
+import { detectVersion } from '../detect-version.js';
 import { writerVersion } from '../partition.js';
 import type { CheckContext } from './context.js';
 import type { Severity } from './finding.js';
@@ -39,12 +44,22 @@ export function checkDataStatus(ctx: CheckContext, layout: Layout, stored: Store
     return;
   }
   const version = writerVersion(ds);
+  const detected = detectVersion({ nodeHostDir: layout.nodeHostDir, deploymentDir: layout.deploymentDir, dataStatus: ds });
+  const newer = detected.version === 'v4' ? 'v4' : 'v3.3';
+  if (detected.candidates.length === 0) {
+    ctx.sink.add({
+      code: 'version-conflict',
+      severity: 'error',
+      message: `no one Dragonboat version wrote all of this NodeHost dir: ${detected.evidence.filter((e) => !e.hint).map((e) => `${e.source}: ${e.fact}`).join('; ')}`,
+      hint: 'find out which Dragonboat runs this NodeHost (`logdb info DIR` lists the evidence); restore the files of the other version from a backup',
+    });
+  }
 
   // 1. LogDB type vs the KV files
   const type = ds.logdbType.trim().toLowerCase().replace(/^sharded-/, '');
   const backends = [...new Set(layout.shards.map((s) => s.backend))];
   if (type === '') {
-    if (version === 'v3.3') report('error', 'dragonboat.ds has an empty LogDB type: Dragonboat v3.3 refuses it (ErrLogDBType)');
+    if (version === 'v3.3') report('error', `dragonboat.ds has an empty LogDB type: Dragonboat ${newer} refuses it (ErrLogDBType)`);
   } else {
     for (const backend of backends) {
       const compatible = type === backend || (version !== 'v3.2' && ['pebble', 'rocksdb'].includes(type) && ['pebble', 'rocksdb'].includes(backend));
@@ -71,13 +86,13 @@ export function checkDataStatus(ctx: CheckContext, layout: Layout, stored: Store
 
   // 3. binary format vs entry records
   if (ds.binVer !== PLAIN_FORMAT && ds.binVer !== BATCHED_FORMAT) {
-    report('error', `dragonboat.ds has binary format ${ds.binVer}; Dragonboat v3 writes ${PLAIN_FORMAT} (plain) or ${BATCHED_FORMAT} (batched) and refuses anything else (ErrIncompatibleData)`);
+    report('error', `dragonboat.ds has binary format ${ds.binVer}; Dragonboat v3 and v4 write ${PLAIN_FORMAT} (plain) or ${BATCHED_FORMAT} (batched) and refuses anything else (ErrIncompatibleData)`);
   } else if (ds.binVer === PLAIN_FORMAT && stored.batched && !stored.plain) {
     report('error', `dragonboat.ds says binary format ${PLAIN_FORMAT} (plain entries), but the entries are batched (07 07): NodeHost refuses to start (ErrIncompatibleData)`);
   } else if (ds.binVer === BATCHED_FORMAT && stored.plain && !stored.batched) {
     report('error', `dragonboat.ds says binary format ${BATCHED_FORMAT} (batched entries), but the entries are plain (01 01): NodeHost refuses to start (ErrLogDBBrokenChange)`);
   } else if (ds.binVer === BATCHED_FORMAT && !stored.plain && !stored.batched && version === 'v3.3') {
-    report('warning', `dragonboat.ds says binary format ${BATCHED_FORMAT} (batched), but no entry is stored: Dragonboat v3.3's default LogDB factory then reports ${PLAIN_FORMAT} and refuses to start (ErrLogDBBrokenChange); open it with the batched factory`);
+    report('warning', `dragonboat.ds says binary format ${BATCHED_FORMAT} (batched), but no entry is stored: Dragonboat ${newer}'s default LogDB factory then reports ${PLAIN_FORMAT} and refuses to start (ErrLogDBBrokenChange); open it with the batched factory`);
   }
 
   // 4. hostname and deployment dirs

@@ -141,7 +141,8 @@ test('a torn WAL followed by a newer one is corrupt: Pebble itself cannot open t
 }));
 
 const FORMAT_CASES: [string, (options: string) => string, RegExp][] = [
-  ['a newer Pebble\'s format_major_version', (o) => o.replace('[Options]\n', '[Options]\n  format_major_version=2\n'), /options a newer Pebble writes \(format_major_version\)/],
+  ['a newer Pebble\'s format_major_version', (o) => o.replace('[Options]\n', '[Options]\n  format_major_version=2\n'), /format_major_version=2: a newer Pebble format/],
+  ['an unknown option key', (o) => o.replace('[Options]\n', '[Options]\n  some_future_option=1\n'), /options a newer Pebble writes \(some_future_option\)/],
   ['another pebble_version', (o) => o.replace('pebble_version=0.1', 'pebble_version=0.2'), /pebble_version=0\.2/],
   ['RocksDB\'s OPTIONS', (o) => o.replace('pebble_version=0.1', 'rocksdb_version=6.2.1'), /not Pebble's \(RocksDB wrote it\)/],
   ['a disabled WAL', (o) => o.replace('disable_wal=false', 'disable_wal=true'), /disable_wal=true, not false/],
