@@ -168,7 +168,11 @@ export function translateStoreError(err: unknown, shard: ShardLocation): Error {
   const e = err as Error & { code?: string; hint?: string };
   if (e.code === 'LOCKED') return new LogdbError('inUse', `logdb-${shard.index} is locked by another process (a running NodeHost?)`, 'stop the NodeHost first');
   if (e.code === 'PEBBLE_MISSING_WAL') return new LogdbError('notLogdb', e.message, e.hint ?? 'give the NodeHost WALDir with --wal-dir');
-  if (err instanceof KVCorruptionError) return new LogdbError('corrupt', e.message);
+  if (err instanceof KVCorruptionError) {
+    // the reader names the file; the shard is what the operator needs to find it
+    const named = e.message.includes(`logdb-${shard.index}`) ? e.message : `logdb-${shard.index}: ${e.message}`;
+    return new LogdbError('corrupt', named);
+  }
   if (e.name === 'CodecError') return new LogdbError('corrupt', `logdb-${shard.index}: ${e.message}`);
   return err as Error;
 }

@@ -92,8 +92,11 @@ export class TableReader {
     const metaindex = this.decode(this.footer.metaindex.offset, () => decodeNamedBlock(this.readBlock(this.footer.metaindex)));
 
     const propsHandle = this.metaHandle(metaindex, META_PROPERTIES);
-    if (!propsHandle) throw corruption(MODULE, 'table has no properties block', path);
-    this.properties = this.decode(propsHandle.offset, () => parseProperties(decodeNamedBlock(this.readBlock(propsHandle))));
+    // LevelDB tables (LevelDB footer) have no properties block: every property takes its default
+    if (!propsHandle && this.footer.format !== 'leveldb') throw corruption(MODULE, 'table has no properties block', path);
+    this.properties = propsHandle
+      ? this.decode(propsHandle.offset, () => parseProperties(decodeNamedBlock(this.readBlock(propsHandle))))
+      : parseProperties(new Map());
     this.checkProperties();
     this.rangeDelHandle = this.metaHandle(metaindex, META_RANGE_DEL_V2) ?? this.metaHandle(metaindex, META_RANGE_DEL_V1);
 
