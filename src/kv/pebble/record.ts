@@ -62,16 +62,30 @@ export function readLogRecords(data: Buffer, logNum: number): LogRecords {
 
 /**
  * Receives one record: `buf[start, end)`, whose first chunk header is at file offset `offset`. `buf` is the log's
- * own buffer for a record in one chunk (no copy, no object per record: a WAL holds hundreds of thousands), a fresh
- * one for a record assembled from several chunks.
+ * own buffer when the record is one chunk or was assembled in place, else a fresh one.
  */
 export type LogRecordVisitor = (buf: Buffer, start: number, end: number, offset: number) => void;
 
-/** readLogRecords without collecting: calls `visit` for each complete record, and says how the log ended. */
-export function scanLogRecords(data: Buffer, logNum: number, visit: LogRecordVisitor): Omit<LogRecords, 'records' | 'offsets'> {
+/**
+ * readLogRecords without collecting: calls `visit` for each complete record, and says how the log ended.
+ *
+ * With `inPlace`, a record of several chunks is assembled inside `data` itself: each later chunk's payload, once its
+ * checksum is verified, is moved down over the headers (and block padding) before it, right after the record's
+ * bytes so far. The write position never passes the read position, so nothing unread is overwritten. A WAL replay
+ * then keeps exactly one buffer per file, with no copy of its records (which are mostly larger than a block). The
+ * caller must own `data`: its bytes after the first chunk of each such record are changed.
+ */
+export function scanLogRecords(
+  data: Buffer,
+  logNum: number,
+  visit: LogRecordVisitor,
+  inPlace = false,
+): Omit<LogRecords, 'records' | 'offsets'> {
   const wantLogNum = logNum >>> 0;
   const size = data.length;
   let parts: Buffer[] = [];
+  let assembledStart = 0;
+  let assembledEnd = 0;
   let recordStart = -1;
   const inRecord = () => recordStart >= 0;
   const torn = (reason: string, chunkOffset: number): Omit<LogRecords, 'records' | 'offsets'> => ({
@@ -135,16 +149,30 @@ export function scanLogRecords(data: Buffer, logNum: number, visit: LogRecordVis
       if (type === FULL) {
         visit(data, payloadStart, payloadEnd, pos);
       } else if (type === FIRST) {
-        parts = [data.subarray(payloadStart, payloadEnd)];
+        if (inPlace) {
+          assembledStart = payloadStart;
+          assembledEnd = payloadEnd;
+        } else {
+          parts = [data.subarray(payloadStart, payloadEnd)];
+        }
         recordStart = pos;
       }
       // A MIDDLE or LAST chunk where a record should start is skipped, as Pebble's reader does.
     } else {
       if (type === FULL || type === FIRST) return torn('a new record starts inside a record', pos);
-      parts.push(data.subarray(payloadStart, payloadEnd));
+      if (inPlace) {
+        data.copy(data, assembledEnd, payloadStart, payloadEnd);
+        assembledEnd += length;
+      } else {
+        parts.push(data.subarray(payloadStart, payloadEnd));
+      }
       if (type === LAST) {
-        const record = Buffer.concat(parts);
-        visit(record, 0, record.length, recordStart);
+        if (inPlace) {
+          visit(data, assembledStart, assembledEnd, recordStart);
+        } else {
+          const record = Buffer.concat(parts);
+          visit(record, 0, record.length, recordStart);
+        }
         parts = [];
         recordStart = -1;
       }

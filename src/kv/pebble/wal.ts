@@ -61,9 +61,10 @@ export function replayWals(walDir: string, minLogNumber: number, names = readdir
     } catch (err) {
       throw corruption('pebble/wal', `cannot read WAL (${(err as NodeJS.ErrnoException).code ?? err})`, file.path);
     }
-    // each batch is decoded where it lies in the file's buffer: the memtable points into it, nothing is copied
+    // each batch is decoded where it lies in the file's buffer (records of several chunks assembled in place): the
+    // memtable points into that one buffer, nothing is copied
     let records = 0;
-    const log = scanLogRecords(data, file.num, (buf, start, end, offset) => {
+    const visit = (buf: Buffer, start: number, end: number, offset: number) => {
       try {
         decodeBatch(buf, add, start, end);
       } catch (err) {
@@ -71,7 +72,8 @@ export function replayWals(walDir: string, minLogNumber: number, names = readdir
         throw err;
       }
       records++;
-    });
+    };
+    const log = scanLogRecords(data, file.num, visit, true);
     return {
       ...file,
       size: data.length,
