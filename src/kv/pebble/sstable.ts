@@ -1,5 +1,6 @@
 /**
- * Reading one table (`NNNNNN.sst`): the RocksDB block-based table format as Pebble writes it.
+ * Reading one table (`NNNNNN.sst`, LevelDB's `NNNNNN.ldb`): the RocksDB block-based table format as Pebble writes
+ * it, and its ancestor, LevelDB's (LevelDB footer, no properties block).
  *
  * Layout: data blocks | meta blocks (range deletions, properties) | metaindex block | index block(s) | footer.
  *   - The footer (footer.ts) locates the metaindex and the index.
@@ -38,8 +39,11 @@ const META_PROPERTIES = 'rocksdb.properties';
 const META_RANGE_DEL_V2 = 'rocksdb.range_del2';
 const META_RANGE_DEL_V1 = 'rocksdb.range_del';
 
-/** Tables up to this size are read into memory whole at open; larger ones are read block by block. */
-const WHOLE_FILE_LIMIT = 4 * 1024 * 1024;
+/**
+ * Tables up to this size are read into memory whole at open; larger ones are read block by block, so that memory
+ * stays flat however large the shard (a merged read holds one block per table, not the tables).
+ */
+const WHOLE_FILE_LIMIT = 256 * 1024;
 const MODULE = 'pebble/sstable';
 const EMPTY = Buffer.alloc(0);
 

@@ -34,7 +34,7 @@ import { liveWalFiles, replayWals, type WalFileReport } from './wal.js';
 export { PebbleMissingWalError } from './errors.js';
 
 /** Pairs per chunk handed out by iterate(). */
-const CHUNK_SIZE = 1000;
+const CHUNK_SIZE = 128;
 
 export interface PebbleStoreOptions {
   /** the shard's WAL dir (`<WALDir>/<host>/<deployment>/logdb-N`) when the NodeHost had one; default: the shard dir */
