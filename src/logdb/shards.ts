@@ -18,6 +18,8 @@ interface Slot {
   store: Promise<KVStore>;
   /** reads under way on this shard: it is not closed while any is */
   active: number;
+  /** how long opening took (a Pebble shard replays its WALs): the cheapest to reopen is closed first */
+  openMs: number;
 }
 
 export class ShardSet {
@@ -67,7 +69,12 @@ export class ShardSet {
   private async acquire(index: number): Promise<{ store: KVStore; release: () => void }> {
     let slot = this.slots.get(index);
     if (slot) this.slots.delete(index); // re-inserted below as the most recently used
-    else slot = { store: this.openShard(index), active: 0 };
+    else {
+      const started = performance.now();
+      const fresh: Slot = { store: this.openShard(index), active: 0, openMs: 0 };
+      fresh.store.then(() => (fresh.openMs = performance.now() - started)).catch(() => undefined);
+      slot = fresh;
+    }
     this.slots.set(index, slot);
     slot.active++;
     this.evictIdle();
@@ -88,11 +95,24 @@ export class ShardSet {
     }
   }
 
+  /**
+   * Closes idle shards while more than MAX_OPEN_READ_STORES are open: the cheapest to reopen first, the least
+   * recently used among equals — a command that sweeps every shard several times (check) then keeps the one
+   * large shard open instead of replaying its WALs on every sweep.
+   */
   private evictIdle(): void {
-    for (const [index, slot] of this.slots) {
-      if (this.slots.size <= MAX_OPEN_READ_STORES) return;
-      if (slot.active > 0) continue;
-      this.slots.delete(index);
+    while (this.slots.size > MAX_OPEN_READ_STORES) {
+      let victim: number | undefined;
+      let cheapest = Infinity;
+      for (const [index, slot] of this.slots) {
+        if (slot.active === 0 && slot.openMs < cheapest) {
+          victim = index;
+          cheapest = slot.openMs;
+        }
+      }
+      if (victim === undefined) return;
+      const slot = this.slots.get(victim)!;
+      this.slots.delete(victim);
       void slot.store.then((s) => s.close()).catch(() => undefined);
     }
   }
