@@ -1,4 +1,7 @@
 // Shared bench helpers: whole-process timing with peak RSS (via /usr/bin/time), medians, fixture copies.
+//
+// Datasets come from $LOGDB_BENCH_FIXTURES when set, else from ../shared/fixtures beside the checkout (the full set
+// of Dragonboat-written fixtures; the `large` ones are not shipped in test/fixtures).
 import { spawnSync } from 'node:child_process';
 import { cpSync, chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,21 +9,40 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-/** Where the benches find the shared fixture set: $LOGDB_BENCH_FIXTURES, else ../shared/fixtures beside the clone. */
-export const sharedFixtures = process.env.LOGDB_BENCH_FIXTURES ? resolve(process.env.LOGDB_BENCH_FIXTURES) : resolve(repoRoot, '..', 'shared', 'fixtures');
+export const sharedFixtures = process.env.LOGDB_BENCH_FIXTURES
+  ? resolve(process.env.LOGDB_BENCH_FIXTURES)
+  : resolve(repoRoot, '..', 'shared', 'fixtures');
 export const cli = join(repoRoot, 'bin', 'logdb.js');
 
-/** A dataset of the shared fixture set; exits with a plain message naming what is missing and where to get it. */
+/** The dataset `name` (e.g. 'pebble-v3.3.8/large'); exits with a plain message when it is not there. */
 export function fixture(name) {
   const dir = join(sharedFixtures, name);
   if (!existsSync(dir)) {
     console.error(
-      `bench: ${dir} is missing. The benches read the shared fixture set (the 200,000-entry \`large\` datasets are not in ` +
-        `test/fixtures): put it at ../shared/fixtures beside the clone, or set LOGDB_BENCH_FIXTURES to its directory (see bench/README.md).`,
+      `bench: the dataset ${name} is missing: looked in ${dir}.\n` +
+        `bench: the benches need the shared fixtures (with their \`large\` datasets): put them at ` +
+        `${resolve(repoRoot, '..', 'shared', 'fixtures')} or point LOGDB_BENCH_FIXTURES at the directory that holds ` +
+        `leveldb-v3.2.8/ and pebble-v3.3.8/ (see bench/README.md).`,
     );
     process.exit(2);
   }
   return dir;
+}
+
+/** Fails plainly when the build the benches run is missing. */
+export function requireBuild() {
+  if (!existsSync(join(repoRoot, 'dist', 'src', 'cli', 'main.js'))) {
+    console.error('bench: dist/ is missing: run `npm run build` first');
+    process.exit(2);
+  }
+}
+requireBuild();
+
+/** One line comparing `ours` with a baseline: the speed ratio (baseline time / our time) against a goal. */
+export function ratioLine(label, baselineSeconds, oursSeconds, goal) {
+  const ratio = baselineSeconds / oursSeconds;
+  const verdict = goal === undefined ? '' : ratio >= goal ? `  (goal >= ${goal.toFixed(1)}x: met)` : `  (goal >= ${goal.toFixed(1)}x: NOT met)`;
+  return `  ${label}: ${ratio.toFixed(2)}x${verdict}`;
 }
 
 function writable(path) {

@@ -3,7 +3,7 @@
  * also on Ctrl-C), `--cluster C`, and `--node` given as a list (`--node 2 3`, `--node 2 --node 3`, `--node 2,3`).
  */
 import { usageError } from '../errors.js';
-import { checkpointBytesCopied, closeSources, openSources, type ReplicaSource } from '../replicas/replica.js';
+import { closeSources, openSources, type ReplicaSource } from '../replicas/replica.js';
 import { parseId } from './args.js';
 import type { OptionDef, RunContext } from './command.js';
 import { warn } from './report-error.js';
@@ -40,9 +40,5 @@ export async function withSources<T>(ctx: RunContext, dirs: string[], fn: (sourc
     process.off('SIGINT', closeOnSignal);
     process.off('SIGTERM', closeOnSignal);
     await closeSources(sources);
-    const copied = checkpointBytesCopied();
-    if (copied > 64 * 1024 * 1024) {
-      warn(`${Math.round(copied / 1048576)} MiB of LevelDB tables were copied instead of hard-linked; set TMPDIR to a directory on the NodeHost's filesystem to make reads instant`);
-    }
   }
 }

@@ -3,7 +3,7 @@
  *   1. find the LogDB; refuse backends we cannot write;
  *   2. take the NodeHost lock and check the shard locks (refuse while Dragonboat runs) — even for --dry-run —
  *      then the shards' own preconditions (Pebble, RocksDB: verified format, no torn WAL; src/kv/pebble/writer-inspect.ts);
- *   3. plan from a private checkpoint (nothing touched yet) and show the plan; --dry-run stops here;
+ *   3. plan with the read-only reader (nothing touched yet) and show the plan; --dry-run stops here;
  *   4. confirm (a terminal, or --yes);
  *   5. back up what will change (unless --no-backup): the shard dirs, their WAL dirs, the snapshot dirs;
  *   6. open the shards in place, re-plan, and refuse if the plan changed;

@@ -155,7 +155,7 @@ function fail(message: string, pos: number, start: number): never {
 }
 
 /** Reads a Colfer uint64 varint (≤ 9 bytes, the 9th contributes 8 bits) starting at `pos`; sets `cursor`. */
-function readU64Varint(buf: Buffer, pos: number, end: number, start: number): bigint {
+function readU64Varint(buf: Buffer, pos: number, end: number, start: number, field: number): bigint {
   // The first 7 bytes carry 49 bits: exact in a double.
   let low = 0;
   let multiplier = 1;
@@ -164,7 +164,12 @@ function readU64Varint(buf: Buffer, pos: number, end: number, start: number): bi
     const b = buf[pos++]!;
     if (b < 0x80) {
       cursor = pos;
-      return BigInt(low + b * multiplier);
+      const n = low + b * multiplier;
+      if (n === lastNumber[field]) return lastNumberValue[field]!;
+      const value = BigInt(n);
+      lastNumber[field] = n;
+      lastNumberValue[field] = value;
+      return value;
     }
     low += (b & 0x7f) * multiplier;
     multiplier *= 128;
@@ -184,18 +189,32 @@ function readU64Varint(buf: Buffer, pos: number, end: number, start: number): bi
   return (value | (BigInt(b) << 56n)) & MAX_UINT64;
 }
 
-/** Reads the value of a uint64 field whose header byte was at pos − 1; sets `cursor`. */
-function readU64Field(buf: Buffer, pos: number, end: number, start: number, fixed: boolean): bigint {
+// The last value each field decoded to, as its two 32-bit halves and as the bigint handed out. Consecutive entries
+// mostly repeat a field (the term, a session's client ID and series ID): handing out the same immutable bigint again
+// saves building one, which is most of the decoding cost.
+const lastHi = new Float64Array(8).fill(-1);
+const lastLo = new Float64Array(8).fill(-1);
+const lastValue: bigint[] = new Array<bigint>(8).fill(0n);
+/** the same for values read as varints (below 2^49) */
+const lastNumber = new Float64Array(8).fill(-1);
+const lastNumberValue: bigint[] = new Array<bigint>(8).fill(0n);
+
+/** Reads the value of uint64 field `field` whose header byte was at pos − 1; sets `cursor`. */
+function readU64Field(buf: Buffer, pos: number, end: number, start: number, fixed: boolean, field: number): bigint {
   if (fixed) {
     if (pos + 8 > end) fail('truncated fixed-width uint64', pos, start);
     cursor = pos + 8;
     // Read as two 32-bit halves: cheaper than readBigUInt64BE when the high half is small.
     const hi = buf.readUInt32BE(pos);
     const lo = buf.readUInt32BE(pos + 4);
-    if (hi < 0x200000) return BigInt(hi * 4294967296 + lo);
-    return (BigInt(hi) << 32n) | BigInt(lo);
+    if (hi === lastHi[field] && lo === lastLo[field]) return lastValue[field]!;
+    const value = hi < 0x200000 ? BigInt(hi * 4294967296 + lo) : (BigInt(hi) << 32n) | BigInt(lo);
+    lastHi[field] = hi;
+    lastLo[field] = lo;
+    lastValue[field] = value;
+    return value;
   }
-  return readU64Varint(buf, pos, end, start);
+  return readU64Varint(buf, pos, end, start, field);
 }
 
 /** Reads a varint of at most `maxBytes` bytes as a number; sets `cursor`. */
@@ -237,13 +256,13 @@ export function decodeEntry(buf: Buffer, start = 0, end: number = buf.length): E
 
   let header = buf[pos++]!;
   if ((header & 0x7f) === 0) {
-    term = readU64Field(buf, pos, end, start, header === 0x80);
+    term = readU64Field(buf, pos, end, start, header === 0x80, 0);
     pos = cursor;
     if (pos >= end) fail('missing terminator', pos, start);
     header = buf[pos++]!;
   }
   if ((header & 0x7f) === 1) {
-    index = readU64Field(buf, pos, end, start, header === 0x81);
+    index = readU64Field(buf, pos, end, start, header === 0x81, 1);
     pos = cursor;
     if (pos >= end) fail('missing terminator', pos, start);
     header = buf[pos++]!;
@@ -257,25 +276,25 @@ export function decodeEntry(buf: Buffer, start = 0, end: number = buf.length): E
     header = buf[pos++]!;
   }
   if ((header & 0x7f) === 3) {
-    key = readU64Field(buf, pos, end, start, header === 0x83);
+    key = readU64Field(buf, pos, end, start, header === 0x83, 3);
     pos = cursor;
     if (pos >= end) fail('missing terminator', pos, start);
     header = buf[pos++]!;
   }
   if ((header & 0x7f) === 4) {
-    clientId = readU64Field(buf, pos, end, start, header === 0x84);
+    clientId = readU64Field(buf, pos, end, start, header === 0x84, 4);
     pos = cursor;
     if (pos >= end) fail('missing terminator', pos, start);
     header = buf[pos++]!;
   }
   if ((header & 0x7f) === 5) {
-    seriesId = readU64Field(buf, pos, end, start, header === 0x85);
+    seriesId = readU64Field(buf, pos, end, start, header === 0x85, 5);
     pos = cursor;
     if (pos >= end) fail('missing terminator', pos, start);
     header = buf[pos++]!;
   }
   if ((header & 0x7f) === 6) {
-    respondedTo = readU64Field(buf, pos, end, start, header === 0x86);
+    respondedTo = readU64Field(buf, pos, end, start, header === 0x86, 6);
     pos = cursor;
     if (pos >= end) fail('missing terminator', pos, start);
     header = buf[pos++]!;

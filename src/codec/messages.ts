@@ -22,9 +22,19 @@
  * bigints. Strings are decoded as UTF-8 (Go would keep invalid bytes; such strings do not round-trip).
  */
 
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type * as Protobuf from 'protobufjs';
 import { CodecError, wrapCodecError } from './errors.js';
 import { assertU64 } from './uint64.js';
+
+// protobufjs's one-file build: the same library as its package entry point, which loads 45 modules one by one
+// (a third of the CLI's start-up). The bundle cannot find long.js by itself: it is given protobufjs's own.
+const require = createRequire(import.meta.url);
+const protobuf = require('protobufjs/dist/protobuf.min.js') as typeof Protobuf;
+if (!protobuf.util.Long) {
+  protobuf.util.Long = createRequire(require.resolve('protobufjs'))('long');
+  protobuf.configure();
+}
 
 // ---- Schema ---------------------------------------------------------------------------------------------
 

@@ -16,8 +16,13 @@
  * but not necessarily byte-identical to golang/snappy's (spec §15 item 5).
  */
 
-import snappyjs from 'snappyjs';
+import { createRequire } from 'node:module';
+import type snappyjsModule from 'snappyjs';
 import { CodecError } from './errors.js';
+
+/** snappyjs, loaded on first use: only writes compress, and reads need not pay for loading it. */
+let snappyjs: typeof snappyjsModule | undefined;
+const loadSnappyjs = () => (snappyjs ??= createRequire(import.meta.url)('snappyjs') as typeof snappyjsModule);
 
 /** golang/snappy's limit on the decoded length of a block (0xffffffff, and Buffer's own limit below it). */
 const MAX_DECODED_LENGTH = 0xffffffff;
@@ -118,6 +123,6 @@ export function snappyDecompressBlock(block: Buffer): Buffer {
 
 /** Compresses `data` into one Snappy block (snappyjs). */
 export function snappyCompressBlock(data: Buffer): Buffer {
-  const out = snappyjs.compress(data);
+  const out = loadSnappyjs().compress(data);
   return Buffer.isBuffer(out) ? out : Buffer.from(out);
 }

@@ -13,9 +13,14 @@ export interface OpenStoreOptions {
 }
 
 export async function openStore(shardDir: string, options: OpenStoreOptions): Promise<KVStore> {
+  if (options.backend === 'leveldb' && options.mode === 'read') {
+    // reads go through the pure-TypeScript reader: nothing written, no LOCK, no native module
+    const { openPebbleStore } = await import('./pebble/store.js');
+    return openPebbleStore(shardDir, { flavour: 'leveldb' });
+  }
   if (options.backend === 'leveldb') {
     const { openLevelDBStore } = await import('./leveldb/store.js');
-    return openLevelDBStore(shardDir, { mode: options.mode });
+    return openLevelDBStore(shardDir, { mode: 'write' });
   }
   const walDir = options.walDir === shardDir ? undefined : options.walDir;
   if (options.backend === 'pebble' && options.mode === 'write') {

@@ -9,7 +9,6 @@
  */
 import { KVCorruptionError, type KeyRange, type KVPair, type KVStore, type WriteOp } from '../kv/kv.js';
 import { checkStoreWritable, openStore } from '../kv/open.js';
-import { tableBytesCopied } from '../kv/leveldb/checkpoint.js';
 import { LogdbError } from '../errors.js';
 import type { Layout, ShardLocation } from './layout.js';
 
@@ -20,15 +19,13 @@ export async function checkShardWritable(shard: ShardLocation): Promise<void> {
   await checkStoreWritable(shard.dir, { backend: shard.backend, walDir: shard.walDir });
 }
 
-/** Bytes of LevelDB tables this process had to copy (not hard-link) into read checkpoints. */
-export function checkpointBytesCopied(): number {
-  return tableBytesCopied;
-}
 
 interface Slot {
   store: Promise<KVStore>;
   /** reads under way on this shard: it is not closed while any is */
   active: number;
+  /** how long opening took (a Pebble shard replays its WALs): the cheapest to reopen is closed first */
+  openMs: number;
 }
 
 export class ShardSet {
@@ -78,7 +75,12 @@ export class ShardSet {
   private async acquire(index: number): Promise<{ store: KVStore; release: () => void }> {
     let slot = this.slots.get(index);
     if (slot) this.slots.delete(index); // re-inserted below as the most recently used
-    else slot = { store: this.openShard(index), active: 0 };
+    else {
+      const started = performance.now();
+      const fresh: Slot = { store: this.openShard(index), active: 0, openMs: 0 };
+      fresh.store.then(() => (fresh.openMs = performance.now() - started)).catch(() => undefined);
+      slot = fresh;
+    }
     this.slots.set(index, slot);
     slot.active++;
     this.evictIdle();
@@ -99,11 +101,24 @@ export class ShardSet {
     }
   }
 
+  /**
+   * Closes idle shards while more than MAX_OPEN_READ_STORES are open: the cheapest to reopen first, the least
+   * recently used among equals — a command that sweeps every shard several times (check) then keeps the one
+   * large shard open instead of replaying its WALs on every sweep.
+   */
   private evictIdle(): void {
-    for (const [index, slot] of this.slots) {
-      if (this.slots.size <= MAX_OPEN_READ_STORES) return;
-      if (slot.active > 0) continue;
-      this.slots.delete(index);
+    while (this.slots.size > MAX_OPEN_READ_STORES) {
+      let victim: number | undefined;
+      let cheapest = Infinity;
+      for (const [index, slot] of this.slots) {
+        if (slot.active === 0 && slot.openMs < cheapest) {
+          victim = index;
+          cheapest = slot.openMs;
+        }
+      }
+      if (victim === undefined) return;
+      const slot = this.slots.get(victim)!;
+      this.slots.delete(victim);
       void slot.store.then((s) => s.close()).catch(() => undefined);
     }
   }
@@ -179,7 +194,11 @@ export function translateStoreError(err: unknown, shard: ShardLocation): Error {
   const e = err as Error & { code?: string; hint?: string };
   if (e.code === 'LOCKED') return new LogdbError('inUse', `logdb-${shard.index} is locked by another process (a running NodeHost?)`, 'stop the NodeHost first');
   if (e.code === 'PEBBLE_MISSING_WAL') return new LogdbError('notLogdb', e.message, e.hint ?? 'give the NodeHost WALDir with --wal-dir');
-  if (err instanceof KVCorruptionError) return new LogdbError('corrupt', e.message);
+  if (err instanceof KVCorruptionError) {
+    // the reader names the file; the shard is what the operator needs to find it
+    const named = e.message.includes(`logdb-${shard.index}`) ? e.message : `logdb-${shard.index}: ${e.message}`;
+    return new LogdbError('corrupt', named);
+  }
   if (e.name === 'CodecError') return new LogdbError('corrupt', `logdb-${shard.index}: ${e.message}`);
   return err as Error;
 }

@@ -47,8 +47,7 @@ export function openSources(dirs: string[], walDir: string | undefined): Replica
   return sources;
 }
 
-/** LevelDB table bytes copied (not hard-linked) into read checkpoints so far: the CLI warns when it is large. */
-export { checkpointBytesCopied } from '../logdb/shards.js';
+
 
 export async function closeSources(sources: ReplicaSource[]): Promise<void> {
   await Promise.allSettled(sources.map((s) => s.reader.close()));

@@ -36,7 +36,6 @@ interface ListedFile {
 /** Every decoded file listed by the ops fixtures of one backend. */
 function listedFiles(backend: string): ListedFile[] {
   const ops = fixtureDir(`${backend}/ops`);
-  if (!ops) return [];
   const out: ListedFile[] = [];
   const add = (base: string, listing: string, files: any[]) => {
     for (const f of files ?? []) if (f.decoded) out.push({ file: join(base, f.path), label: `${listing}: ${f.path}`, decoded: f.decoded });

@@ -24,7 +24,6 @@ export interface RawPair {
 /** Every pair rawdump.json lists for `dataset` (for shards with > 5000 pairs: the first and last 50). */
 export function rawPairs(dataset: string): RawPair[] {
   const dir = fixtureDir(dataset);
-  if (!dir) throw new Error(`fixture ${dataset} is missing`);
   const dump = readJson(join(dir, 'rawdump.json'));
   const pairs: RawPair[] = [];
   for (const shard of dump.shards) {

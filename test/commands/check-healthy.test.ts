@@ -44,9 +44,9 @@ test('check --deep passes every ops dir of both backends, at the path its record
   try {
     await holdingRecordedPlace(async (place) => {
       for (const backend of BACKENDS) {
-        for (const opsDir of OPS_DIRS) {
+        // Dragonboat v4 has no public batched mode: its ops set has no batched dirs
+        for (const opsDir of OPS_DIRS.filter((d) => !(backend === 'pebble-v4' && d.includes('batched')))) {
           const src = fixtureDir(`${backend}/ops/${opsDir}/nodehost`);
-          if (!src) continue;
           await t.test(`${backend} ${opsDir}`, async () => {
             const dir = place.put(src);
             const { code, report, stderr } = await check(dir, '--deep');
@@ -126,7 +126,6 @@ test('check --cluster/--node looks at that node only, and a node that is not the
 test('the synthetic datasets: their snapshot records have no files, which is the only error check reports', async (t) => {
   for (const name of ['leveldb-v3.2.8/snapshots', 'pebble-v3.3.8/imported', 'leveldb-v3.2.8/overwrite', 'pebble-v3.3.8/overwrite-batched', 'pebble-v4/basic']) {
     const src = fixtureDir(name);
-    if (!src) continue;
     await t.test(name, async () => {
       const { dir, cleanup } = copyToTemp(join(src, 'nodehost'), 'check-synthetic');
       try {

@@ -11,12 +11,34 @@ export interface CliResult {
   stderr: string;
 }
 
+/** How every CLI child is started meanwhile, when set: see withCliChildren. */
+let childSetup: { uid?: number; gid?: number; env?: Record<string, string> } = {};
+
+/**
+ * Runs `fn` with every CLI child started as another user (`uid`, `gid`: to take root's power to write anywhere away)
+ * and with more environment variables.
+ */
+export async function withCliChildren<T>(setup: { uid?: number; gid?: number; env?: Record<string, string> }, fn: () => Promise<T>): Promise<T> {
+  childSetup = setup;
+  try {
+    return await fn();
+  } finally {
+    childSetup = {};
+  }
+}
+
 export function runCli(args: string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       process.execPath,
       [cliPath, ...args],
-      { env: { ...process.env, NO_COLOR: '1', ...options.env }, maxBuffer: 512 * 1024 * 1024, timeout: options.timeoutMs ?? 120_000 },
+      {
+        env: { ...process.env, NO_COLOR: '1', ...childSetup.env, ...options.env },
+        maxBuffer: 512 * 1024 * 1024,
+        timeout: options.timeoutMs ?? 120_000,
+        uid: childSetup.uid,
+        gid: childSetup.gid,
+      },
       (err, stdout, stderr) => {
         if (err && typeof (err as NodeJS.ErrnoException).code !== 'number' && !(err as any).killed && (err as any).code !== undefined && typeof (err as any).code === 'string') {
           reject(err);

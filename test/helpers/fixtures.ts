@@ -43,6 +43,5 @@ export function copyToTemp(srcDir: string, label = 'fixture'): { dir: string; cl
 /** A writable copy of a dataset (the whole dataset folder: nodehost/, expected.json, …). */
 export function copyFixture(name: string): { dir: string; cleanup: () => void } {
   const src = fixtureDir(name);
-  if (!src) throw new Error(`fixture ${name} not found`);
   return copyToTemp(src, name);
 }

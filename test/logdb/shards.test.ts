@@ -4,22 +4,34 @@
  * closed under it.
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { bootstrapKey } from '../../src/codec/keys.js';
+import { PebbleStore } from '../../src/kv/pebble/store.js';
 import { discoverLayout } from '../../src/logdb/layout.js';
 import { ShardSet } from '../../src/logdb/shards.js';
 import { fixtureDir } from '../helpers/fixtures.js';
 
 const BASIC = 'leveldb-v3.2.8/basic';
-/** LevelDB shards are read through checkpoints: one temp dir per open shard shows how many are open */
-const openCheckpoints = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`logdb-checkpoint-${process.pid}-`)).length;
+/** The stores that were read and not closed since: LevelDB shards are read by PebbleStore too */
+const used = new Set<PebbleStore>();
+for (const method of ['iterate', 'get'] as const) {
+  const original = PebbleStore.prototype[method] as (...args: unknown[]) => unknown;
+  (PebbleStore.prototype as any)[method] = function (this: PebbleStore, ...args: unknown[]) {
+    used.add(this);
+    return original.apply(this, args);
+  };
+}
+const originalClose = PebbleStore.prototype.close;
+PebbleStore.prototype.close = function (this: PebbleStore) {
+  used.delete(this);
+  return originalClose.call(this);
+};
+const openCheckpoints = () => used.size;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
 
 test('a sweep over 16 shards keeps at most 4 open, and a handle reopens its shard later', async () => {
-  const shards = new ShardSet(discoverLayout(join(fixtureDir(BASIC)!, 'nodehost')), 'read');
+  const shards = new ShardSet(discoverLayout(join(fixtureDir(BASIC), 'nodehost')), 'read');
   try {
     const firstKeys = new Map<number, string>();
     for (let i = 0; i < 16; i++) {

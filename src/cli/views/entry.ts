@@ -23,6 +23,7 @@ const APPLICATION = 0;
 const CONFIG_CHANGE = 1;
 const ENCODED = 2;
 const METADATA = 3;
+const ENCODED_PLAIN_PREFIX = '{"kind":"encoded","version":0,"compression":"none","hasSession":false,"payloadLength":';
 
 export interface DecodedEntry {
   kind: 'configChange' | 'encoded' | 'registerSession' | 'unregisterSession' | 'noOp' | 'emptyProposal' | 'metadata' | 'invalid';
@@ -74,6 +75,8 @@ export function decodeEntryMeaning(e: Entry): DecodedEntry | null {
 /** `decoded` as JSON text; the common EncodedEntry case is written out directly (the hot path of a dump). */
 function decodedJson(e: Entry): string {
   if (e.type === ENCODED) {
+    // header 0x00 (version 0, no compression, no session): nothing to decode, the payload is the rest of cmd
+    if (e.cmd.length > 1 && e.cmd[0] === 0) return `${ENCODED_PLAIN_PREFIX}${e.cmd.length - 1},"payload":null}`;
     let d;
     try {
       d = decodeEncodedEntryCmd(e.cmd);

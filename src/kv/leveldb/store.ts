@@ -1,30 +1,28 @@
 /**
- * The LevelDB backend (Dragonboat v3.0–v3.2, spec §9.4) over classic-level.
+ * LevelDB writes (Dragonboat v3.0–v3.2, spec §9.4) over classic-level.
  *
- * Read mode opens a private checkpoint (see checkpoint.ts) so the operator's directory is never touched; write
- * mode opens the shard in place and is only used by the maintenance commands after their safety checks.
+ * Reads never come here: they go through the pure-TypeScript LSM reader (src/kv/pebble/store.ts, LevelDB flavour),
+ * which writes nothing and needs no LOCK. This opens the shard in place and is only used by the maintenance commands
+ * after their safety checks (and by tests, as the oracle the reader is checked against).
  * LevelDB has no range deletion, so `deleteRange` is expanded into point deletes of the keys present, inside the
  * same atomic batch — what Dragonboat's own LevelDB CompactEntries does (§8.8).
  */
 import { ClassicLevel } from 'classic-level';
 import type { KeyRange, KVPair, KVStore, WriteOp } from '../kv.js';
 import { KVCorruptionError } from '../kv.js';
-import { createCheckpoint, type Checkpoint } from './checkpoint.js';
 
 /** Pairs fetched per nextv() call; with a large highWaterMarkBytes this is what bounds each chunk. */
 const CHUNK_PAIRS = 1000;
 const ITERATOR_HIGH_WATER_MARK_BYTES = 4 * 1024 * 1024;
 
 export interface LevelDBOpenOptions {
-  mode: 'read' | 'write';
+  mode: 'write';
 }
 
 type DB = ClassicLevel<Buffer, Buffer>;
 
-export async function openLevelDBStore(shardDir: string, options: LevelDBOpenOptions): Promise<KVStore> {
-  const checkpoint = options.mode === 'read' ? createCheckpoint(shardDir) : undefined;
-  const dir = checkpoint ? checkpoint.dir : shardDir;
-  const db: DB = new ClassicLevel<Buffer, Buffer>(dir, {
+export async function openLevelDBStore(shardDir: string, _options: LevelDBOpenOptions): Promise<KVStore> {
+  const db: DB = new ClassicLevel<Buffer, Buffer>(shardDir, {
     keyEncoding: 'buffer',
     valueEncoding: 'buffer',
     createIfMissing: false,
@@ -35,21 +33,19 @@ export async function openLevelDBStore(shardDir: string, options: LevelDBOpenOpt
   try {
     await db.open();
   } catch (err) {
-    checkpoint?.remove();
-    throw translateOpenError(err, shardDir, checkpoint?.dir);
+    throw translateOpenError(err, shardDir);
   }
-  return new LevelDBStore(db, checkpoint, shardDir);
+  return new LevelDBStore(db, shardDir);
 }
 
-/** LevelDB's own words, first line only, naming the operator's files rather than the checkpoint's. */
-function levelText(err: unknown, shardDir: string, checkpointDir: string | undefined): string {
+/** LevelDB's own words, first line only. */
+function levelText(err: unknown): string {
   const e = err as { cause?: Error; message?: string };
-  const text = String(e?.cause?.message ?? e?.message ?? err).split('\n')[0];
-  return checkpointDir ? text.split(checkpointDir).join(shardDir) : text;
+  return String(e?.cause?.message ?? e?.message ?? err).split('\n')[0]!;
 }
 
-function translateOpenError(err: unknown, shardDir: string, checkpointDir: string | undefined): Error {
-  const text = levelText(err, shardDir, checkpointDir);
+function translateOpenError(err: unknown, shardDir: string): Error {
+  const text = levelText(err);
   if (/lock/i.test(text)) return Object.assign(new Error(`leveldb: ${shardDir} is locked by another process`), { code: 'LOCKED' });
   return new KVCorruptionError(`leveldb: cannot open ${shardDir}: ${text}`, shardDir);
 }
@@ -58,9 +54,9 @@ function translateOpenError(err: unknown, shardDir: string, checkpointDir: strin
  * LevelDB reports damaged tables and logs met while reading as LEVEL_CORRUPTION, and a table cut short as an
  * I/O error (a read past its end): both mean the shard's files cannot be read as they are.
  */
-function translateReadError(err: unknown, shardDir: string, checkpointDir: string | undefined): unknown {
+function translateReadError(err: unknown, shardDir: string): unknown {
   const e = err as { code?: string };
-  const text = levelText(err, shardDir, checkpointDir);
+  const text = levelText(err);
   if (e?.code === 'LEVEL_CORRUPTION' || e?.code === 'LEVEL_IO_ERROR' || /corrupt/i.test(text)) {
     return new KVCorruptionError(`leveldb: cannot read ${shardDir}: ${text}`, shardDir);
   }
@@ -72,7 +68,6 @@ class LevelDBStore implements KVStore {
 
   constructor(
     private readonly db: DB,
-    private readonly checkpoint: Checkpoint | undefined,
     /** the operator's shard dir, for messages */
     private readonly dir: string,
   ) {}
@@ -82,7 +77,7 @@ class LevelDBStore implements KVStore {
       const value = await this.db.get(key, { fillCache: false });
       return value ?? undefined;
     } catch (err) {
-      throw translateReadError(err, this.dir, this.checkpoint?.dir);
+      throw translateReadError(err, this.dir);
     }
   }
 
@@ -99,7 +94,7 @@ class LevelDBStore implements KVStore {
     try {
       for (;;) {
         const entries = await next.catch((err) => {
-          throw translateReadError(err, this.dir, this.checkpoint?.dir);
+          throw translateReadError(err, this.dir);
         });
         if (entries.length === 0) return;
         next = it.nextv(CHUNK_PAIRS);
@@ -124,7 +119,7 @@ class LevelDBStore implements KVStore {
     try {
       for (;;) {
         const keys = await it.nextv(CHUNK_PAIRS).catch((err) => {
-          throw translateReadError(err, this.dir, this.checkpoint?.dir);
+          throw translateReadError(err, this.dir);
         });
         if (keys.length === 0) return;
         yield keys;
@@ -157,10 +152,6 @@ class LevelDBStore implements KVStore {
   }
 
   async close(): Promise<void> {
-    try {
-      await this.db.close();
-    } finally {
-      this.checkpoint?.remove();
-    }
+    await this.db.close();
   }
 }

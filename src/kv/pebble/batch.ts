@@ -49,17 +49,19 @@ export interface BatchHeader {
   count: number;
 }
 
-/** Decodes the batch in `repr`, calling `visit` for each applied operation. Throws DecodeError. */
-export function decodeBatch(repr: Buffer, visit: BatchVisitor): BatchHeader {
-  if (repr.length < BATCH_HEADER_SIZE) throw new DecodeError(`batch shorter than its ${BATCH_HEADER_SIZE}-byte header`, 0);
-  const seqLo = readUint32LE(repr, 0);
-  const seqHi = readUint32LE(repr, 4);
+/**
+ * Decodes the batch in `repr[start, end)` (the whole buffer by default), calling `visit` for each applied operation
+ * with offsets into `repr`. Throws DecodeError, with offsets relative to `start`.
+ */
+export function decodeBatch(repr: Buffer, visit: BatchVisitor, start = 0, end = repr.length): BatchHeader {
+  if (end - start < BATCH_HEADER_SIZE) throw new DecodeError(`batch shorter than its ${BATCH_HEADER_SIZE}-byte header`, 0);
+  const seqLo = readUint32LE(repr, start);
+  const seqHi = readUint32LE(repr, start + 4);
   if (seqHi > 0x1fffff) throw new DecodeError('batch sequence number exceeds 2^53 - 1', 0);
   const seq = seqHi * 4294967296 + seqLo;
-  const count = readUint32LE(repr, 8);
-  const end = repr.length;
+  const count = readUint32LE(repr, start + 8);
   let applied = 0;
-  let p = BATCH_HEADER_SIZE;
+  let p = start + BATCH_HEADER_SIZE;
   while (p < end) {
     const opStart = p;
     const kind = repr[p++]!;
@@ -84,10 +86,10 @@ export function decodeBatch(repr: Buffer, visit: BatchVisitor): BatchHeader {
       case KIND_LOG_DATA:
         break;
       default:
-        throw new DecodeError(`unknown operation kind ${kind} in batch`, opStart);
+        throw new DecodeError(`unknown operation kind ${kind} in batch`, opStart - start);
     }
     if (kind === KIND_LOG_DATA) continue;
-    if (applied === count) throw new DecodeError(`inconsistent batch count: more than ${count} operations`, opStart);
+    if (applied === count) throw new DecodeError(`inconsistent batch count: more than ${count} operations`, opStart - start);
     visit(kind, repr, keyStart, keyStart + keyLength, valueStart, valueEnd, seq + applied);
     applied++;
   }

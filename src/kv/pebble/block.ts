@@ -38,8 +38,12 @@ export function registerBlockChecksum(type: number, checksum: (raw: Buffer, leng
   otherChecksums.set(type, checksum);
 }
 
-/** snappyjs is CommonJS without type declarations: load it through require and type the one function used. */
-const snappy = createRequire(import.meta.url)('snappyjs') as { uncompress(data: Buffer, maxLength?: number): Buffer };
+/**
+ * snappyjs is CommonJS without type declarations: load it through require, on first use (Dragonboat's tables are
+ * mostly uncompressed), and type the one function used.
+ */
+let snappy: { uncompress(data: Buffer, maxLength?: number): Buffer } | undefined;
+const loadSnappy = () => (snappy ??= createRequire(import.meta.url)('snappyjs') as { uncompress(data: Buffer, maxLength?: number): Buffer });
 
 export interface BlockHandle {
   offset: number;
@@ -72,7 +76,7 @@ export function unwrapBlock(raw: Buffer, checksumType: number): Buffer {
   if (compression === COMPRESSION_NONE) return contents;
   if (compression === COMPRESSION_SNAPPY) {
     try {
-      return snappy.uncompress(contents);
+      return loadSnappy().uncompress(contents);
     } catch (err) {
       throw new DecodeError(`bad Snappy block (${(err as Error).message})`, 0);
     }

@@ -7,13 +7,16 @@
  *
  * Entries are (record buffer, offset, length) triples in typed arrays, not Buffer views: a WAL can hold millions of
  * operations, and millions of long-lived small objects cost more in garbage collection than everything else in a
- * replay. Views are made when an iterator reaches an entry.
+ * replay. Views are made when an iterator reaches an entry. Sorting yields `order`, the positions of the kept
+ * entries in internal-key order: the builder's arrays are kept as they are, not copied into sorted ones.
  */
 import { KIND_MERGE, KIND_RANGE_DELETE } from './internal-key.js';
 import type { InternalIterator, RangeTombstone } from './iterator.js';
 
 export interface Memtable {
   count: number;
+  /** the kept entries' positions in the arrays below, in internal-key order */
+  order: Int32Array;
   /** the record buffer holding each entry's key and value */
   bufs: Buffer[];
   keyStarts: Int32Array;
@@ -102,18 +105,7 @@ export class MemtableBuilder {
         compareRanges(bufs[a]!, keyStarts[a]!, keyEnds[a]!, bufs[b]!, keyStarts[b]!, keyEnds[b]!) || seqs[b]! - seqs[a]!,
     );
 
-    const out: Memtable = {
-      count: 0,
-      bufs: [],
-      keyStarts: new Int32Array(n),
-      keyEnds: new Int32Array(n),
-      valueStarts: new Int32Array(n),
-      valueEnds: new Int32Array(n),
-      seqs: new Float64Array(n),
-      kinds: new Uint8Array(n),
-      rangeTombstones: this.rangeTombstones,
-      maxSeq: this.maxSeq,
-    };
+    const kept = new Int32Array(n);
     let m = 0;
     let prev = -1;
     let keepOlder = false;
@@ -122,18 +114,22 @@ export class MemtableBuilder {
       if (sameKey && !keepOlder) continue;
       // a MERGE needs the versions below it, down to the first that is not a MERGE
       keepOlder = kinds[i] === KIND_MERGE;
-      out.bufs.push(bufs[i]!);
-      out.keyStarts[m] = keyStarts[i]!;
-      out.keyEnds[m] = keyEnds[i]!;
-      out.valueStarts[m] = this.valueStarts[i]!;
-      out.valueEnds[m] = this.valueEnds[i]!;
-      out.seqs[m] = seqs[i]!;
-      out.kinds[m] = kinds[i]!;
-      m++;
+      kept[m++] = i;
       prev = i;
     }
-    out.count = m;
-    return out;
+    return {
+      count: m,
+      order: kept.subarray(0, m),
+      bufs,
+      keyStarts,
+      keyEnds,
+      valueStarts: this.valueStarts,
+      valueEnds: this.valueEnds,
+      seqs,
+      kinds,
+      rangeTombstones: this.rangeTombstones,
+      maxSeq: this.maxSeq,
+    };
   }
 }
 
@@ -150,8 +146,9 @@ export class MemtableIterator implements InternalIterator {
 
   value(): Buffer {
     const t = this.table;
-    const start = t.valueStarts[this.pos]!;
-    return start < 0 ? EMPTY : t.bufs[this.pos]!.subarray(start, t.valueEnds[this.pos]!);
+    const i = t.order[this.pos]!;
+    const start = t.valueStarts[i]!;
+    return start < 0 ? EMPTY : t.bufs[i]!.subarray(start, t.valueEnds[i]!);
   }
 
   first(): void {
@@ -165,7 +162,8 @@ export class MemtableIterator implements InternalIterator {
     let hi = t.count;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compareRanges(t.bufs[mid]!, t.keyStarts[mid]!, t.keyEnds[mid]!, userKey, 0, userKey.length) < 0) lo = mid + 1;
+      const i = t.order[mid]!;
+      if (compareRanges(t.bufs[i]!, t.keyStarts[i]!, t.keyEnds[i]!, userKey, 0, userKey.length) < 0) lo = mid + 1;
       else hi = mid;
     }
     this.pos = lo;
@@ -179,11 +177,11 @@ export class MemtableIterator implements InternalIterator {
 
   private load(): void {
     const t = this.table;
-    const i = this.pos;
-    if (i >= t.count) {
+    if (this.pos >= t.count) {
       this.valid = false;
       return;
     }
+    const i = t.order[this.pos]!;
     this.valid = true;
     this.key = t.bufs[i]!.subarray(t.keyStarts[i]!, t.keyEnds[i]!);
     this.seq = t.seqs[i]!;

@@ -51,16 +51,44 @@ export interface LogRecords {
  * WAL (0 for a MANIFEST); only its low 32 bits are compared.
  */
 export function readLogRecords(data: Buffer, logNum: number): LogRecords {
-  const wantLogNum = logNum >>> 0;
-  const size = data.length;
   const records: Buffer[] = [];
   const offsets: number[] = [];
+  const end = scanLogRecords(data, logNum, (buf, start, stop, offset) => {
+    records.push(buf.subarray(start, stop));
+    offsets.push(offset);
+  });
+  return { records, offsets, ...end };
+}
+
+/**
+ * Receives one record: `buf[start, end)`, whose first chunk header is at file offset `offset`. `buf` is the log's
+ * own buffer when the record is one chunk or was assembled in place, else a fresh one.
+ */
+export type LogRecordVisitor = (buf: Buffer, start: number, end: number, offset: number) => void;
+
+/**
+ * readLogRecords without collecting: calls `visit` for each complete record, and says how the log ended.
+ *
+ * With `inPlace`, a record of several chunks is assembled inside `data` itself: each later chunk's payload, once its
+ * checksum is verified, is moved down over the headers (and block padding) before it, right after the record's
+ * bytes so far. The write position never passes the read position, so nothing unread is overwritten. A WAL replay
+ * then keeps exactly one buffer per file, with no copy of its records (which are mostly larger than a block). The
+ * caller must own `data`: its bytes after the first chunk of each such record are changed.
+ */
+export function scanLogRecords(
+  data: Buffer,
+  logNum: number,
+  visit: LogRecordVisitor,
+  inPlace = false,
+): Omit<LogRecords, 'records' | 'offsets'> {
+  const wantLogNum = logNum >>> 0;
+  const size = data.length;
   let parts: Buffer[] = [];
+  let assembledStart = 0;
+  let assembledEnd = 0;
   let recordStart = -1;
   const inRecord = () => recordStart >= 0;
-  const torn = (reason: string, chunkOffset: number): LogRecords => ({
-    records,
-    offsets,
+  const torn = (reason: string, chunkOffset: number): Omit<LogRecords, 'records' | 'offsets'> => ({
     end: 'torn',
     tornOffset: inRecord() ? recordStart : chunkOffset,
     tornReason: reason,
@@ -74,12 +102,12 @@ export function readLogRecords(data: Buffer, logNum: number): LogRecords {
       const shortBlock = blockEnd - blockStart < BLOCK_SIZE;
       if (shortBlock) {
         if (inRecord()) return torn('the file ends inside a record', pos);
-        if (pos === blockEnd) return { records, offsets, end: 'eof' };
+        if (pos === blockEnd) return { end: 'eof' };
         return torn('stray bytes after the last chunk', pos);
       }
       if (blockEnd === size) {
         if (inRecord()) return torn('the file ends inside a record', pos);
-        return { records, offsets, end: 'eof' };
+        return { end: 'eof' };
       }
       pos = blockEnd;
       continue;
@@ -102,7 +130,7 @@ export function readLogRecords(data: Buffer, logNum: number): LogRecords {
       headerSize = RECYCLABLE_HEADER_SIZE;
       if (pos + headerSize > blockEnd) return torn('chunk header crosses the block end', pos);
       if (readUint32LE(data, pos + 7) !== wantLogNum) {
-        if (!inRecord()) return { records, offsets, end: 'trailer' };
+        if (!inRecord()) return { end: 'trailer' };
         return torn('chunk of another log inside a record', pos);
       }
       type = rawType - RECYCLABLE_TYPE_OFFSET;
@@ -117,22 +145,34 @@ export function readLogRecords(data: Buffer, logNum: number): LogRecords {
     }
     if (maskCrc(crc32c(data, pos + 6, payloadEnd)) !== checksum) return torn('bad chunk checksum', pos);
 
-    const payload = data.subarray(payloadStart, payloadEnd);
     if (!inRecord()) {
       if (type === FULL) {
-        records.push(payload);
-        offsets.push(pos);
+        visit(data, payloadStart, payloadEnd, pos);
       } else if (type === FIRST) {
-        parts = [payload];
+        if (inPlace) {
+          assembledStart = payloadStart;
+          assembledEnd = payloadEnd;
+        } else {
+          parts = [data.subarray(payloadStart, payloadEnd)];
+        }
         recordStart = pos;
       }
       // A MIDDLE or LAST chunk where a record should start is skipped, as Pebble's reader does.
     } else {
       if (type === FULL || type === FIRST) return torn('a new record starts inside a record', pos);
-      parts.push(payload);
+      if (inPlace) {
+        data.copy(data, assembledEnd, payloadStart, payloadEnd);
+        assembledEnd += length;
+      } else {
+        parts.push(data.subarray(payloadStart, payloadEnd));
+      }
       if (type === LAST) {
-        records.push(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
-        offsets.push(recordStart);
+        if (inPlace) {
+          visit(data, assembledStart, assembledEnd, recordStart);
+        } else {
+          const record = Buffer.concat(parts);
+          visit(record, 0, record.length, recordStart);
+        }
         parts = [];
         recordStart = -1;
       }

@@ -1,5 +1,6 @@
 /**
- * Reading one table (`NNNNNN.sst`): the RocksDB block-based table format as Pebble writes it.
+ * Reading one table (`NNNNNN.sst`, LevelDB's `NNNNNN.ldb`): the RocksDB block-based table format as Pebble writes
+ * it, and its ancestor, LevelDB's (LevelDB footer, no properties block).
  *
  * Layout: data blocks | meta blocks (range deletions, properties) | metaindex block | index block(s) | footer.
  *   - The footer (footer.ts) locates the metaindex and the index.
@@ -39,8 +40,11 @@ const META_PROPERTIES = 'rocksdb.properties';
 const META_RANGE_DEL_V2 = 'rocksdb.range_del2';
 const META_RANGE_DEL_V1 = 'rocksdb.range_del';
 
-/** Tables up to this size are read into memory whole at open; larger ones are read block by block. */
-const WHOLE_FILE_LIMIT = 4 * 1024 * 1024;
+/**
+ * Tables up to this size are read into memory whole at open; larger ones are read block by block, so that memory
+ * stays flat however large the shard (a merged read holds one block per table, not the tables).
+ */
+const WHOLE_FILE_LIMIT = 256 * 1024;
 const MODULE = 'pebble/sstable';
 const EMPTY = Buffer.alloc(0);
 
@@ -93,8 +97,11 @@ export class TableReader {
     const metaindex = this.decode(this.footer.metaindex.offset, () => decodeNamedBlock(this.readBlock(this.footer.metaindex)));
 
     const propsHandle = this.metaHandle(metaindex, META_PROPERTIES);
-    if (!propsHandle) throw corruption(MODULE, 'table has no properties block', path);
-    this.properties = this.decode(propsHandle.offset, () => parseProperties(decodeNamedBlock(this.readBlock(propsHandle))));
+    // LevelDB tables (LevelDB footer) have no properties block: every property takes its default
+    if (!propsHandle && this.footer.format !== 'leveldb') throw corruption(MODULE, 'table has no properties block', path);
+    this.properties = propsHandle
+      ? this.decode(propsHandle.offset, () => parseProperties(decodeNamedBlock(this.readBlock(propsHandle))))
+      : parseProperties(new Map());
     this.checkProperties();
     this.rangeDelHandle = this.metaHandle(metaindex, META_RANGE_DEL_V2) ?? this.metaHandle(metaindex, META_RANGE_DEL_V1);
 

@@ -1,5 +1,5 @@
 /**
- * One Pebble shard (`logdb-N`) as a read-only KVStore, read straight from its files.
+ * One Pebble or LevelDB shard (`logdb-N`) as a read-only KVStore, read straight from its files.
  *
  * Opening does what Pebble's own open does, minus every write: CURRENT → MANIFEST (the live tables per level and
  * the log number), the live tables (each checked against the size the manifest records), and a replay of the live
@@ -9,10 +9,16 @@
  *
  * Keys and values handed out are views into the reader's buffers: callers must not modify them.
  * Writing (adding one WAL file per batch, for the maintenance commands) is writer-store.ts, which reads through this.
+ *
+ * LevelDB (Dragonboat v3.0–v3.2, spec §9.4) is Pebble's ancestor and read the same way: its tables are the LevelDB
+ * table format (LevelDB footer, no properties block, `NNNNNN.ldb` or the older `NNNNNN.sst`), its MANIFEST uses the
+ * version edit tags 1–9 only, its logs (`NNNNNN.log`) the legacy record framing, and its batches are Pebble's (SET 1,
+ * DEL 0). LevelDB replays the logs numbered from the manifest's log number up, plus its previous log number, and has
+ * no OPTIONS file and no separate WAL dir.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { KVReadOnlyError, type KeyRange, type KVPair, type KVStore, type WriteOp } from '../kv.js';
+import { KVCorruptionError, KVReadOnlyError, type KeyRange, type KVPair, type KVStore, type WriteOp } from '../kv.js';
 import { corruption, PebbleMissingWalError } from './errors.js';
 import { compareBytes } from './internal-key.js';
 import type { InternalIterator, RangeTombstone } from './iterator.js';
@@ -28,13 +34,16 @@ import { liveWalFiles, replayWals, type WalFileReport } from './wal.js';
 export { PebbleMissingWalError } from './errors.js';
 
 /** Pairs per chunk handed out by iterate(). */
-const CHUNK_SIZE = 1000;
+const CHUNK_SIZE = 128;
 
 export interface PebbleStoreOptions {
   /** the shard's WAL dir (`<WALDir>/<host>/<deployment>/logdb-N`) when the NodeHost had one; default: the shard dir */
   walDir?: string;
-  /** 'rocksdb' reads the RocksDB-only MANIFEST tags (src/kv/rocksdb/store.ts); default: what the OPTIONS file says */
-  flavour?: 'pebble' | 'rocksdb';
+  /**
+   * which engine wrote the shard: 'leveldb' reads LevelDB's files; 'rocksdb' reads the RocksDB-only MANIFEST tags
+   * (src/kv/rocksdb/store.ts); default: what the OPTIONS file says (Pebble or RocksDB)
+   */
+  flavour?: 'pebble' | 'rocksdb' | 'leveldb';
 }
 
 interface OpenTable {
@@ -43,13 +52,13 @@ interface OpenTable {
 }
 
 export class PebbleStore implements KVStore {
-  readonly backend = 'pebble' as const;
   private readonly l0: OpenTable[];
   private readonly levels: LevelTable[][];
   private readonly tombstones: TombstoneIndex;
   private closed = false;
 
   constructor(
+    readonly backend: 'pebble' | 'leveldb',
     readonly shardDir: string,
     readonly walDir: string,
     readonly manifest: ManifestState,
@@ -93,10 +102,22 @@ export class PebbleStore implements KVStore {
     const l0 = this.l0.filter(
       (t) => compareBytes(t.meta.smallest.userKey, key) <= 0 && compareBytes(key, t.meta.largest.userKey) <= 0,
     );
-    return getVisible(this.sources(l0), this.tombstones.newCursor(), key);
+    try {
+      return getVisible(this.sources(l0), this.tombstones.newCursor(), key);
+    } catch (err) {
+      throw this.backend === 'leveldb' ? asLevelDBError(err) : err;
+    }
   }
 
   async *iterate(range: KeyRange): AsyncGenerator<KVPair[]> {
+    try {
+      yield* this.scan(range);
+    } catch (err) {
+      throw this.backend === 'leveldb' ? asLevelDBError(err) : err;
+    }
+  }
+
+  private *scan(range: KeyRange): Generator<KVPair[]> {
     const it = new VisibleIterator(this.sources(this.l0), this.tombstones.newCursor());
     it.seekGE(range.gte);
     const { lt, lte } = range;
@@ -119,11 +140,11 @@ export class PebbleStore implements KVStore {
   }
 
   async write(_ops: WriteOp[]): Promise<void> {
-    throw new KVReadOnlyError('pebble');
+    throw new KVReadOnlyError(this.backend);
   }
 
   async compact(_range?: { start: Buffer; end: Buffer }): Promise<void> {
-    throw new KVReadOnlyError('pebble');
+    throw new KVReadOnlyError(this.backend);
   }
 
   async close(): Promise<void> {
@@ -133,7 +154,7 @@ export class PebbleStore implements KVStore {
   }
 
   private checkOpen(): void {
-    if (this.closed) throw new Error(`pebble: the store of ${this.shardDir} is closed`);
+    if (this.closed) throw new Error(`${this.backend}: the store of ${this.shardDir} is closed`);
   }
 }
 
@@ -144,6 +165,7 @@ export async function openPebbleStore(shardDir: string, opts: PebbleStoreOptions
 
 /** openPebbleStore without the promise (opening is synchronous file work). */
 export function openPebbleStoreSync(shardDir: string, opts: PebbleStoreOptions = {}): PebbleStore {
+  if (opts.flavour === 'leveldb') return openLevelDBShard(shardDir);
   const names = readdirSync(shardDir);
   const options = readLatestOptions(shardDir, names);
   const manifest = loadManifest(shardDir, opts.flavour ?? (options?.flavour === 'rocksdb' ? 'rocksdb' : 'pebble'));
@@ -155,15 +177,53 @@ export function openPebbleStoreSync(shardDir: string, opts: PebbleStoreOptions =
   try {
     for (const meta of manifest.levels.flat()) tables.push({ meta, reader: openTable(shardDir, manifest, meta) });
     const replay = replayWals(walDir, manifest.logNumber, walNames);
-    return new PebbleStore(shardDir, walDir, manifest, options, replay.memtable, replay.files, tables);
+    return new PebbleStore('pebble', shardDir, walDir, manifest, options, replay.memtable, replay.files, tables);
   } catch (err) {
     for (const t of tables) t.reader.close();
     throw err;
   }
 }
 
-function openTable(shardDir: string, manifest: ManifestState, meta: TableMeta): TableReader {
-  const path = join(shardDir, tableFileName(meta.fileNum));
+/** A corruption error of the reader, named after LevelDB's files for a LevelDB shard (`leveldb/sstable: …`). */
+function asLevelDBError(err: unknown): unknown {
+  if (!(err instanceof KVCorruptionError) || !err.message.startsWith('pebble/')) return err;
+  return new KVCorruptionError(`leveldb/${err.message.slice('pebble/'.length)}`, err.file, err.offset);
+}
+
+/** A LevelDB shard, read-only: see the header. */
+function openLevelDBShard(shardDir: string): PebbleStore {
+  try {
+    return openLevelDBFiles(shardDir);
+  } catch (err) {
+    throw asLevelDBError(err);
+  }
+}
+
+function openLevelDBFiles(shardDir: string): PebbleStore {
+  const names = readdirSync(shardDir);
+  const manifest = loadManifest(shardDir);
+  const tables: OpenTable[] = [];
+  try {
+    for (const meta of manifest.levels.flat()) tables.push({ meta, reader: openTable(shardDir, manifest, meta, names) });
+    const prevLog = manifest.prevLogNumber;
+    const logNames = liveWalFiles(shardDir, names, 0)
+      .filter((f) => f.num >= manifest.logNumber || (prevLog > 0 && f.num === prevLog))
+      .map((f) => f.name);
+    const replay = replayWals(shardDir, 0, logNames);
+    return new PebbleStore('leveldb', shardDir, shardDir, manifest, undefined, replay.memtable, replay.files, tables);
+  } catch (err) {
+    for (const t of tables) t.reader.close();
+    throw err;
+  }
+}
+
+function openTable(shardDir: string, manifest: ManifestState, meta: TableMeta, leveldbNames?: string[]): TableReader {
+  let path = join(shardDir, tableFileName(meta.fileNum));
+  // LevelDB names its tables NNNNNN.ldb and still reads the NNNNNN.sst of its older versions
+  if (leveldbNames) {
+    const ldb = tableFileName(meta.fileNum).replace(/\.sst$/, '.ldb');
+    if (leveldbNames.includes(ldb) || !leveldbNames.includes(tableFileName(meta.fileNum))) path = join(shardDir, ldb);
+  }
   let size: number;
   try {
     size = statSync(path).size;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { decodeBatch } from './batch.js';
 import { corruption, DecodeError } from './errors.js';
 import { MemtableBuilder, type Memtable } from './memtable.js';
-import { readLogRecords, type LogEnd } from './record.js';
+import { scanLogRecords, type LogEnd } from './record.js';
 
 const LOG_NAME = /^(\d+)\.log$/;
 
@@ -61,19 +61,23 @@ export function replayWals(walDir: string, minLogNumber: number, names = readdir
     } catch (err) {
       throw corruption('pebble/wal', `cannot read WAL (${(err as NodeJS.ErrnoException).code ?? err})`, file.path);
     }
-    const log = readLogRecords(data, file.num);
-    log.records.forEach((record, r) => {
+    // each batch is decoded where it lies in the file's buffer (records of several chunks assembled in place): the
+    // memtable points into that one buffer, nothing is copied
+    let records = 0;
+    const visit = (buf: Buffer, start: number, end: number, offset: number) => {
       try {
-        decodeBatch(record, add);
+        decodeBatch(buf, add, start, end);
       } catch (err) {
-        if (err instanceof DecodeError) throw corruption('pebble/wal', `bad batch (${err.message})`, file.path, log.offsets[r]);
+        if (err instanceof DecodeError) throw corruption('pebble/wal', `bad batch (${err.message})`, file.path, offset);
         throw err;
       }
-    });
+      records++;
+    };
+    const log = scanLogRecords(data, file.num, visit, true);
     return {
       ...file,
       size: data.length,
-      records: log.records.length,
+      records,
       end: log.end,
       tornOffset: log.tornOffset,
       tornReason: log.tornReason,

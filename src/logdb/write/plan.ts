@@ -1,7 +1,7 @@
 /**
  * A write, planned before it is applied: per shard, the exact operations of its one atomic batch, and the file
  * work around it (snapshot directories). `--dry-run` prints the plan; applying runs exactly it. The plan is made
- * twice — once from a private checkpoint before anything is touched, once from the opened shard just before the
+ * twice — once by the read-only reader before anything is touched, once from the opened shard just before the
  * write — and the two must agree, so what the operator confirmed is what happens.
  */
 import { decodeKey, keyKindName } from '../../codec/keys.js';

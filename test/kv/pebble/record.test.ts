@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { KVCorruptionError } from '../../../src/kv/kv.js';
-import { BLOCK_SIZE, readLogRecords, readWholeLog } from '../../../src/kv/pebble/record.js';
+import { BLOCK_SIZE, readLogRecords, readWholeLog, scanLogRecords } from '../../../src/kv/pebble/record.js';
 import { writeLog } from './helpers.js';
 
 const record = (n: number, fill: number) => Buffer.alloc(n, fill);
@@ -14,6 +14,21 @@ test('records of every size round-trip through recyclable and legacy framing', (
     assert.equal(read.end, recyclable ? 'trailer' : 'eof');
     assert.deepEqual(read.records, records);
     assert.equal(read.offsets[0], 0);
+  }
+});
+
+test('records assembled in place (WAL replay) are the records read by copying, with the same offsets and end', () => {
+  const patterned = (n: number, seed: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff));
+  const records = [patterned(10, 1), patterned(BLOCK_SIZE * 2 + 17, 2), patterned(3, 3), patterned(70000, 4), patterned(BLOCK_SIZE - 7, 5), patterned(9, 6)];
+  for (const recyclable of [true, false]) {
+    const log = writeLog(records, 9, { recyclable });
+    const copied = readLogRecords(log, 9);
+    const inPlace: { bytes: Buffer; offset: number }[] = [];
+    const owned = Buffer.from(log);
+    const end = scanLogRecords(owned, 9, (buf, start, stop, offset) => inPlace.push({ bytes: Buffer.from(buf.subarray(start, stop)), offset }), true);
+    assert.deepEqual(inPlace.map((r) => r.bytes), records);
+    assert.deepEqual(inPlace.map((r) => r.offset), copied.offsets);
+    assert.equal(end.end, copied.end);
   }
 });
 
