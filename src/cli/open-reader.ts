@@ -1,16 +1,16 @@
 /** Opening a LogDB for a read command, and always closing it (removing LevelDB checkpoints) afterwards. */
 import { tableBytesCopied } from '../kv/leveldb/checkpoint.js';
 import { discoverLayout } from '../logdb/layout.js';
-import { LogDBReader } from '../logdb/reader.js';
+import { openLogReader, type AnyReader } from '../logdb/open-log-reader.js';
 import type { RunContext } from './command.js';
 import { warn } from './report-error.js';
 
 /** Copying more table bytes than this into a checkpoint is worth telling the operator how to avoid. */
 const COPY_WARNING_BYTES = 64 * 1024 * 1024;
 
-export async function withReader<T>(ctx: RunContext, fn: (reader: LogDBReader) => Promise<T>): Promise<T> {
+export async function withReader<T>(ctx: RunContext, fn: (reader: AnyReader) => Promise<T>): Promise<T> {
   const layout = discoverLayout(ctx.args[0], { walDir: ctx.opts.walDir });
-  const reader = new LogDBReader(layout, 'read');
+  const reader = await openLogReader(layout);
   const closeOnSignal = () => {
     void reader.close().finally(() => process.exit(130));
   };

@@ -18,15 +18,17 @@ export default defineCommand({
   async run(ctx) {
     await withReader(ctx, async (reader) => {
       const layout = reader.layout;
-      const mode = await reader.entryMode();
+      // tan has no key/value entry modes: one pb.Update record per write (v4-format.md §6)
+      const mode = reader.kind === 'tan' ? { mode: 'plain' as const, mixed: false } : await reader.entryMode();
       const ds = layout.dataStatus;
-      const backends = [...new Set(layout.shards.map((s) => s.backend))];
+      const backends = reader.kind === 'tan' ? ['tan'] : [...new Set(layout.shards.map((s) => s.backend))];
       const info = {
         path: ctx.args[0],
         layout: layout.kind,
         nodeHostDir: layout.nodeHostDir ?? null,
         deploymentDir: layout.deploymentDir ?? null,
         walDir: layout.walDir ?? null,
+        tanDir: layout.tanDir ?? null,
         dragonboatDs: ds ? { ...ds } : null,
         nodeHostId: readNodeHostId(layout.nodeHostDir),
         writerVersion: writerVersion(ds),
@@ -36,7 +38,7 @@ export default defineCommand({
         entryMode: mode.mode,
         binaryFormat: mode.mode === 'batched' ? 210 : 100,
         mixedEntryModes: mode.mixed,
-        entryBatchSize: reader.batchSize,
+        entryBatchSize: reader.kind === 'tan' ? (ds?.entryBatchSize ?? 48n) : reader.batchSize,
       };
       if (ctx.format !== 'table') {
         out(stringifyJson(info, ctx.format === 'json') + '\n');
@@ -44,9 +46,9 @@ export default defineCommand({
       }
       const fields: [string, string][] = [
         ['layout', `${info.layout}${info.nodeHostDir ? ` (NodeHost dir ${info.nodeHostDir})` : ''}`],
-        ['logdb dir', info.deploymentDir ?? layout.shards[0].dir],
-        ['backend', info.backend],
-        ['shards', `${info.shardsPresent} of ${info.shardCount}`],
+        ['logdb dir', layout.tanDir ?? info.deploymentDir ?? layout.shards[0].dir],
+        ['backend', info.backend === 'tan' ? 'tan (Dragonboat v4: one tan db per node under tandb/, no logdb-N shards)' : info.backend],
+        ['shards', layout.tanDir ? `none (tan; clusters are still reported in shard cluster % ${info.shardCount})` : `${info.shardsPresent} of ${info.shardCount}`],
         ['entries', `${info.entryMode}${info.mixedEntryModes ? ' (MIXED: both plain and batched records — Dragonboat refuses to start)' : ''}`],
         ['binary format', `${info.binaryFormat}${ds && ds.binVer !== info.binaryFormat ? ` (dragonboat.ds says ${ds.binVer})` : ''}`],
         ['written by', info.writerVersion === 'unknown' ? 'unknown (no dragonboat.ds)' : `Dragonboat ${info.writerVersion}`],

@@ -11,6 +11,7 @@ import { out } from '../cli/stdout.js';
 import { renderTable } from '../cli/table.js';
 import { terminalProgress } from '../cli/progress.js';
 import { collectStats, type NodeReport, type StatsReport } from '../logdb/stats/run-stats.js';
+import { collectTanStats } from '../tan/stats.js';
 
 export default defineCommand({
   name: 'stats',
@@ -23,7 +24,7 @@ export default defineCommand({
     'logdb stats /var/lib/dragonboat/nodehost --json | jq \'.nodes[] | select(.reclaimable.entries > 0)\'',
   ],
   async run(ctx) {
-    const report = await withReader(ctx, (reader) => collectStats(reader, terminalProgress('counting')));
+    const report = await withReader(ctx, (reader) => (reader.kind === 'tan' ? collectTanStats(reader) : collectStats(reader, terminalProgress('counting'))));
     if (ctx.format === 'json') out(stringifyJson(report, true) + '\n');
     else if (ctx.format === 'ndjson') {
       for (const s of report.shards) out(stringifyJson({ kind: 'shard', ...s }, false) + '\n');

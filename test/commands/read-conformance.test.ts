@@ -20,6 +20,10 @@ for (const [backend, datasets] of [['leveldb-v3.2.8', LEVELDB], ['pebble-v3.3.8'
   }
 }
 
+// Dragonboat v4's tan LogDB: the same commands, a different backend (src/tan/)
+const TAN = ['basic', 'ops/before-plain', 'ops/import/after', 'ops/remove-plain/after', 'ops/compact-plain/after'];
+for (const d of TAN) cases.push({ name: `tan-v4/${d}`, expected: `tan-v4/${d}`, nodehost: 'nodehost' });
+
 for (const c of cases) {
   const src = fixtureDir(c.name);
   test(`read commands agree with Dragonboat on ${c.name}`, { skip: src ? false : `fixture ${c.name} not available` }, async () => {
