@@ -5,7 +5,7 @@
  * version edits, each a sequence of uvarint tag/value pairs: 1 next file number, 2 deleted log file, 3 new log file.
  * The live logs are the result of applying every edit in order; tan stops at a torn tail record, as it does here.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChunkChecksum } from '../kv/pebble/record.js';
 import { encodeTanRecords, readSingleRecord, readTanRecords, tanCorruption } from './record.js';
@@ -83,6 +83,8 @@ export function readCurrent(dir: string, checksum: ChunkChecksum): number {
 }
 
 export function readVersion(dir: string, checksum: ChunkChecksum): TanVersion {
+  // a db dir without CURRENT was never finished (tan creates a new db there at open)
+  if (!existsSync(join(dir, 'CURRENT'))) return { manifestNum: 0, logs: [], nextFileNum: 1, manifestTorn: false };
   const manifestNum = readCurrent(dir, checksum);
   const file = join(dir, manifestName(manifestNum));
   let data: Buffer;
@@ -98,7 +100,7 @@ export function readVersion(dir: string, checksum: ChunkChecksum): TanVersion {
     const edit = decodeVersionEdit(record, file, result.offsets[i]!);
     for (const f of edit.added) live.add(f);
     for (const f of edit.deleted) live.delete(f);
-    for (const f of [...edit.added, ...edit.deleted, edit.nextFileNum ?? 0]) if (f >= nextFileNum) nextFileNum = f + 1;
+    for (const f of [...edit.added, ...edit.deleted]) if (f >= nextFileNum) nextFileNum = f + 1;
     if (edit.nextFileNum !== undefined && edit.nextFileNum > nextFileNum) nextFileNum = edit.nextFileNum;
   });
   return { manifestNum, logs: [...live].sort((a, b) => a - b), nextFileNum, manifestTorn: result.end === 'torn' };

@@ -48,13 +48,16 @@ export interface NodeDb {
   state: State | null;
   snapshot: Snapshot | null;
   compactedTo: bigint;
+  /** the logs holding the newest snapshot and state records (0: none), which compaction must keep */
+  snapshotFileNum: number;
+  stateFileNum: number;
   /** records of another (cluster, node) found in this node's logs (regular mode keeps one node per db) */
   foreignRecords: number;
 }
 
 export function loadNodeDb(dir: string, clusterId: bigint, nodeId: bigint, checksum: ChunkChecksum): NodeDb {
   const version = readVersion(dir, checksum);
-  const db: NodeDb = { dir, version, logs: [], runs: [], state: null, snapshot: null, compactedTo: 0n, foreignRecords: 0 };
+  const db: NodeDb = { dir, version, logs: [], runs: [], state: null, snapshot: null, compactedTo: 0n, snapshotFileNum: 0, stateFileNum: 0, foreignRecords: 0 };
   version.logs.forEach((fileNum, i) => {
     const path = logFile(dir, fileNum);
     if (!existsSync(path)) throw tanCorruption(`the MANIFEST lists log ${fileNum}, which is missing`, path);
@@ -93,8 +96,14 @@ function apply(db: NodeDb, u: Update, fileNum: number, offset: number): void {
     if (last && last.end >= s) last.end = s - 1n;
     db.runs.push({ start: s, end: u.lastIndex, record: u, fileNum, offset });
   }
-  if (u.snapshot && (!db.snapshot || u.snapshot.index > db.snapshot.index)) db.snapshot = u.snapshot;
-  if (u.state) db.state = u.state;
+  if (u.snapshot && (!db.snapshot || u.snapshot.index > db.snapshot.index)) {
+    db.snapshot = u.snapshot;
+    db.snapshotFileNum = fileNum;
+  }
+  if (u.state) {
+    db.state = u.state;
+    db.stateFileNum = fileNum;
+  }
 }
 
 /**

@@ -96,6 +96,12 @@ export class TanReader implements LogReader {
     return this.dbs.get(key)!;
   }
 
+  /** The node's db even when its BOOTSTRAP is gone (a removed node's dir), for a write that replaces it. */
+  dbIgnoringBootstrap(c: bigint, n: bigint): NodeDb | null {
+    const dir = nodeDir(this.tanDir, c, n);
+    return isDirectory(dir) ? loadNodeDb(dir, c, n, this.checksum) : null;
+  }
+
   async getState(c: bigint, n: bigint): Promise<State | undefined> {
     return this.db(c, n)?.state ?? undefined;
   }
