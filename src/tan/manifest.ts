@@ -106,9 +106,9 @@ export function readVersion(dir: string, checksum: ChunkChecksum): TanVersion {
   return { manifestNum, logs: [...live].sort((a, b) => a - b), nextFileNum, manifestTorn: result.end === 'torn' };
 }
 
-/** A whole new MANIFEST: one snapshot edit naming every live log. */
-export function encodeManifest(logs: number[], nextFileNum: number, checksum: ChunkChecksum): Buffer {
-  return encodeTanRecords([encodeVersionEdit({ nextFileNum, deleted: [], added: logs })], checksum);
+/** A whole new MANIFEST holding `edits` (the first one a snapshot of the live logs). */
+export function encodeManifest(edits: VersionEdit[], checksum: ChunkChecksum): Buffer {
+  return encodeTanRecords(edits.map(encodeVersionEdit), checksum);
 }
 
 export function encodeCurrent(manifestNum: number, checksum: ChunkChecksum): Buffer {

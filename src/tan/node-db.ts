@@ -51,13 +51,16 @@ export interface NodeDb {
   /** the logs holding the newest snapshot and state records (0: none), which compaction must keep */
   snapshotFileNum: number;
   stateFileNum: number;
+  /** where those records start in their logs, and the commit of the state record (what tan's index points at) */
+  snapshotOffset: number;
+  stateOffset: number;
   /** records of another (cluster, node) found in this node's logs (regular mode keeps one node per db) */
   foreignRecords: number;
 }
 
 export function loadNodeDb(dir: string, clusterId: bigint, nodeId: bigint, checksum: ChunkChecksum): NodeDb {
   const version = readVersion(dir, checksum);
-  const db: NodeDb = { dir, version, logs: [], runs: [], state: null, snapshot: null, compactedTo: 0n, snapshotFileNum: 0, stateFileNum: 0, foreignRecords: 0 };
+  const db: NodeDb = { dir, version, logs: [], runs: [], state: null, snapshot: null, compactedTo: 0n, snapshotFileNum: 0, stateFileNum: 0, snapshotOffset: 0, stateOffset: 0, foreignRecords: 0 };
   version.logs.forEach((fileNum, i) => {
     const path = logFile(dir, fileNum);
     if (!existsSync(path)) throw tanCorruption(`the MANIFEST lists log ${fileNum}, which is missing`, path);
@@ -99,10 +102,12 @@ function apply(db: NodeDb, u: Update, fileNum: number, offset: number): void {
   if (u.snapshot && (!db.snapshot || u.snapshot.index > db.snapshot.index)) {
     db.snapshot = u.snapshot;
     db.snapshotFileNum = fileNum;
+    db.snapshotOffset = offset;
   }
   if (u.state) {
     db.state = u.state;
     db.stateFileNum = fileNum;
+    db.stateOffset = offset;
   }
 }
 

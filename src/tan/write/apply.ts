@@ -54,9 +54,12 @@ export function applyTanChange(t: TanChange, checksum: ChunkChecksum): void {
   writeSynced(logTmp, Buffer.concat(t.newLog.records));
   tanCrashPoint('tan-log-written');
   renameSync(logTmp, t.newLog.path);
+  const indexTmp = t.newLog.index.path.replace(/\.index$/, '.idxtmp');
+  writeSynced(indexTmp, t.newLog.index.bytes);
+  renameSync(indexTmp, t.newLog.index.path);
   syncDir(t.nodeDir);
   tanCrashPoint('tan-log-renamed');
-  writeSynced(t.manifest.path, encodeManifest(t.manifest.liveLogs, t.manifest.nextFileNum, checksum));
+  writeSynced(t.manifest.path, encodeManifest(t.manifest.edits, checksum));
   syncDir(t.nodeDir);
   tanCrashPoint('tan-manifest-written');
   const bootstrapTmp = `${t.bootstrap.path}.tmp`;

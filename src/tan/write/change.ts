@@ -7,9 +7,11 @@
  *   - RemoveNodeData drops every older log (the new current one stays, empty) and deletes the BOOTSTRAP file;
  *   - ImportSnapshot writes BOOTSTRAP{Join, Type}, drops every older log and writes one Update{State{term, commit
  *     = index}, Snapshot}.
- * The new log's .index is not written: tan rebuilds the newest log's index at open (open.go rebuildLogAndIndex),
- * which is why every older live log must have one (checked in plan.ts).
+ * The new log gets its .index, as tan's close writes one: tan rebuilds only the newest log's index at open and
+ * panics when an older live log has none (open.go), which is also why plan.ts refuses a db whose logs lack one.
  */
+import type { VersionEdit } from '../manifest.js';
+
 export interface TanChange {
   clusterId: bigint;
   nodeId: bigint;
@@ -17,8 +19,9 @@ export interface TanChange {
   nodeDir: string;
   /** false for a node with no db dir yet (import of a new node) */
   dbExists: boolean;
-  newLog: { fileNum: number; path: string; records: Buffer[]; describe: string[] };
-  manifest: { fileNum: number; path: string; liveLogs: number[]; nextFileNum: number };
+  newLog: { fileNum: number; path: string; records: Buffer[]; describe: string[]; index: { path: string; bytes: Buffer } };
+  /** the new MANIFEST: as tan writes it when an open creates one, then the operation's own edits */
+  manifest: { fileNum: number; path: string; liveLogs: number[]; edits: VersionEdit[] };
   /** files no longer referenced once CURRENT names the new MANIFEST: deleted last */
   obsolete: string[];
   bootstrap: { path: string; action: 'keep' } | { path: string; action: 'delete' } | { path: string; action: 'write'; value: Buffer };
@@ -28,7 +31,7 @@ export interface TanChange {
 export function describeChange(t: TanChange): string[] {
   const lines: string[] = [];
   if (t.bootstrap.action === 'delete') lines.push(`delete ${t.bootstrap.path} (the node is removed from here on)`);
-  lines.push(`write  ${t.newLog.path} (new log: ${t.newLog.describe.length ? t.newLog.describe.join('; ') : 'empty'})`);
+  lines.push(`write  ${t.newLog.path} (new log: ${t.newLog.describe.length ? t.newLog.describe.join('; ') : 'empty'}) and its .index`);
   lines.push(`write  ${t.manifest.path} (live logs ${t.manifest.liveLogs.join(', ')})`);
   if (t.bootstrap.action === 'write') lines.push(`write  ${t.bootstrap.path}`);
   lines.push(`switch ${t.nodeDir}/CURRENT to ${t.manifest.path.split('/').pop()}`);

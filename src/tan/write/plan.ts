@@ -13,6 +13,8 @@ import type { TanReader } from '../reader.js';
 import { encodeTanRecords } from '../record.js';
 import { COMPACTION_TERM, encodeUpdate } from '../update.js';
 import type { TanChange } from './change.js';
+import type { VersionEdit } from '../manifest.js';
+import { encodeIndexFile, type LogIndex } from '../index-file.js';
 
 function unsupported(why: string): LogdbError {
   return new LogdbError('unsupported', why, 'nothing was changed');
@@ -29,22 +31,32 @@ function requireClean(db: NodeDb): void {
 }
 
 /** Numbers above every number tan handed out and every file in the dir (leftovers of an interrupted write too). */
-function nextNumbers(dir: string, db: NodeDb | null): { log: number; manifest: number; next: number } {
+function nextNumbers(dir: string, db: NodeDb | null): { log: number; manifest: number } {
   let next = db?.version.nextFileNum ?? 1;
   for (const name of listOrEmpty(dir)) {
     const f = parseFileNum(name.replace(/\.(logtmp|idxtmp)$/, (m) => (m === '.logtmp' ? '.log' : '.index')));
     if (f && f.fileNum >= next) next = f.fileNum + 1;
   }
   if (!db) next = Math.max(next, 2);
-  return { log: next, manifest: next + 1, next: next + 2 };
+  return { log: next, manifest: next + 1 };
 }
 
-function baseChange(reader: TanReader, c: bigint, n: bigint, db: NodeDb | null, keepOld: boolean, records: Buffer[], describe: string[]): TanChange {
+/** What the new log's .index says: its records (none with entries) and the node's newest snapshot and state. */
+type IndexOf = (fileNum: number) => LogIndex;
+
+function baseChange(reader: TanReader, c: bigint, n: bigint, db: NodeDb | null, keepOld: boolean, records: Buffer[], describe: string[], indexOf: IndexOf): TanChange {
   const dir = nodeDirOf(reader.tanDir, c, n);
   if (db) requireClean(db);
   const nums = nextNumbers(dir, db);
   const old = db?.version.logs ?? [];
   const liveLogs = [...(keepOld ? old : []), nums.log];
+  // what tan's open writes into the MANIFEST it creates (version_set.go logAndApply): a snapshot of the live logs
+  // with the counter past the MANIFEST's number, then the new log with the counter past the log's number
+  const edits: VersionEdit[] = [
+    { nextFileNum: nums.manifest + 1, deleted: [], added: old },
+    { nextFileNum: nums.log + 1, deleted: [], added: [nums.log] },
+  ];
+  if (!keepOld && old.length) edits.push({ nextFileNum: nums.manifest + 1, deleted: old, added: [] });
   const obsolete: string[] = [];
   if (db) {
     if (!keepOld) for (const f of old) obsolete.push(logFile(dir, f), indexFile(dir, f));
@@ -55,8 +67,14 @@ function baseChange(reader: TanReader, c: bigint, n: bigint, db: NodeDb | null, 
     nodeId: n,
     nodeDir: dir,
     dbExists: db !== null,
-    newLog: { fileNum: nums.log, path: logFile(dir, nums.log), records: records.length ? [encodeTanRecords(records, reader.checksum)] : [], describe },
-    manifest: { fileNum: nums.manifest, path: join(dir, manifestName(nums.manifest)), liveLogs, nextFileNum: nums.next },
+    newLog: {
+      fileNum: nums.log,
+      path: logFile(dir, nums.log),
+      records: records.length ? [encodeTanRecords(records, reader.checksum)] : [],
+      describe,
+      index: { path: indexFile(dir, nums.log), bytes: encodeIndexFile(indexOf(nums.log), reader.checksum) },
+    },
+    manifest: { fileNum: nums.manifest, path: join(dir, manifestName(nums.manifest)), liveLogs, edits },
     obsolete: obsolete.filter((f) => existsSync(f)),
     bootstrap: { path: bootstrapFile(reader.tanDir, c, n), action: 'keep' },
   };
@@ -71,11 +89,19 @@ export function planTanCompact(reader: TanReader, c: bigint, n: bigint, to: bigi
   const db = reader.db(c, n);
   if (!db) throw unsupported(`cluster ${c} node ${n} has no tan db to compact`);
   const record = encodeUpdate({ clusterId: c, nodeId: n, state: { term: COMPACTION_TERM, vote: 0n, commit: to }, entries: [], snapshot: null });
-  const change = baseChange(reader, c, n, db, true, [record], [`compaction record: entries up to ${to} are removed`]);
   const compactedTo = to > db.compactedTo ? to : db.compactedTo;
+  const change = baseChange(reader, c, n, db, true, [record], [`compaction record: entries up to ${to} are removed`], () => ({
+    clusterId: c,
+    nodeId: n,
+    entries: [],
+    compactedTo: to,
+    snapshot: db.snapshot ? { start: db.snapshot.index, fileNum: db.snapshotFileNum, pos: db.snapshotOffset } : null,
+    state: db.state ? { start: db.state.commit, fileNum: db.stateFileNum, pos: db.stateOffset } : null,
+  }));
   const dropped = obsoleteLogs(db, compactedTo);
   if (dropped.length) {
     change.manifest.liveLogs = change.manifest.liveLogs.filter((f) => !dropped.includes(f));
+    change.manifest.edits.push({ nextFileNum: change.manifest.fileNum + 1, deleted: dropped, added: [] });
     for (const f of dropped) change.obsolete.push(...[logFile(db.dir, f), indexFile(db.dir, f)].filter((p) => existsSync(p)));
   }
   return change;
@@ -103,7 +129,7 @@ function obsoleteLogs(db: NodeDb, compactedTo: bigint): number[] {
 /** RemoveNodeData(c, n): BOOTSTRAP deleted, every older log dropped, a new empty current log. */
 export function planTanRemove(reader: TanReader, c: bigint, n: bigint): TanChange {
   const db = reader.db(c, n);
-  const change = baseChange(reader, c, n, db, false, [], []);
+  const change = baseChange(reader, c, n, db, false, [], [], () => ({ clusterId: c, nodeId: n, entries: [], compactedTo: 0n, snapshot: null, state: null }));
   change.bootstrap = { path: change.bootstrap.path, action: 'delete' };
   return change;
 }
@@ -116,7 +142,14 @@ export function planTanImport(reader: TanReader, record: Snapshot, n: bigint): T
   // a node dir of a removed node (no BOOTSTRAP) is still a db: replay it only for its numbers and cleanliness
   const db = exists ? reader.dbIgnoringBootstrap(c, n) : null;
   const update = encodeUpdate({ clusterId: c, nodeId: n, state: { term: record.term, vote: 0n, commit: record.index }, entries: [], snapshot: record });
-  const change = baseChange(reader, c, n, db, false, [update], [`state term ${record.term} commit ${record.index}, snapshot ${record.index}`]);
+  const change = baseChange(reader, c, n, db, false, [update], [`state term ${record.term} commit ${record.index}, snapshot ${record.index}`], (fileNum) => ({
+    clusterId: c,
+    nodeId: n,
+    entries: [],
+    compactedTo: 0n,
+    snapshot: { start: record.index, fileNum, pos: 0 },
+    state: { start: record.index, fileNum, pos: 0 },
+  }));
   change.bootstrap = { path: change.bootstrap.path, action: 'write', value: encodeTanRecords([encodeBootstrap({ addresses: new Map(), join: true, type: record.type })], reader.checksum) };
   return change;
 }
