@@ -31,7 +31,8 @@ export default defineCommand({
         tanDir: layout.tanDir ?? null,
         dragonboatDs: ds ? { ...ds } : null,
         nodeHostId: readNodeHostId(layout.nodeHostDir),
-        writerVersion: writerVersion(ds),
+        // tan exists only in Dragonboat v4 (v4-format.md §6)
+        writerVersion: reader.kind === 'tan' ? 'v4' : writerVersion(ds),
         backend: backends.join(','),
         shardCount: layout.shardCount,
         shardsPresent: layout.shards.length,

@@ -54,23 +54,26 @@ function renderReport(r: StatsReport): string {
     `${stdoutColour.bold('LogDB')}: ${r.entryMode} entries, ${t.shards} shards, ${t.nodes} nodes, ${bytes(t.diskBytes)} on disk, ` +
       `${count(t.keys)} keys, ${count(t.entries)} entries (${bytes(t.entryBytes)}); compact would reclaim ${count(t.reclaimableEntries)} entries (${bytes(t.reclaimableBytes)})\n`,
   );
-  parts.push(
-    renderTable(
-      ['SHARD', 'DISK', 'TABLES', 'LOGS', 'MANIFESTS', 'OTHER', 'KEYS', 'NODES', 'ENTRIES', 'ENTRY BYTES'].map((header, i) => ({ header, align: i === 0 ? 'left' : 'right' })),
-      r.shards.map((s) => [
-        `logdb-${s.shard}${s.error ? ' (unreadable)' : ''}`,
-        bytes(s.disk.bytes),
-        bytes(s.disk.tables.bytes),
-        bytes(s.disk.logs.bytes),
-        bytes(s.disk.manifests.bytes),
-        bytes(s.disk.other.bytes),
-        count(Object.values(s.keys).reduce((a, b) => a + b, 0)),
-        count(s.nodes),
-        count(s.entries),
-        bytes(s.entryBytes),
-      ]),
-    ),
-  );
+  // a tan LogDB has no shards: one db per node
+  if (r.shards.length) {
+    parts.push(
+      renderTable(
+        ['SHARD', 'DISK', 'TABLES', 'LOGS', 'MANIFESTS', 'OTHER', 'KEYS', 'NODES', 'ENTRIES', 'ENTRY BYTES'].map((header, i) => ({ header, align: i === 0 ? 'left' : 'right' })),
+        r.shards.map((s) => [
+          `logdb-${s.shard}${s.error ? ' (unreadable)' : ''}`,
+          bytes(s.disk.bytes),
+          bytes(s.disk.tables.bytes),
+          bytes(s.disk.logs.bytes),
+          bytes(s.disk.manifests.bytes),
+          bytes(s.disk.other.bytes),
+          count(Object.values(s.keys).reduce((a, b) => a + b, 0)),
+          count(s.nodes),
+          count(s.entries),
+          bytes(s.entryBytes),
+        ]),
+      ),
+    );
+  }
   if (r.nodes.length) {
     parts.push(
       renderTable(

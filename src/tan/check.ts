@@ -7,7 +7,6 @@
  * the node was removed; RemoveNodeData leaves its records in the current log).
  */
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { CheckOptions, CheckReport } from '../logdb/check/run-check.js';
 import { countBySeverity, FindingSink } from '../logdb/check/finding.js';
 import { locateSnapshotFile } from '../logdb/check/snapshot-paths.js';

@@ -28,6 +28,9 @@ import { readSingleRecord, tanCorruption } from './record.js';
 
 const cmp = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Replayed node dbs kept at once (each holds its live logs' bytes): a sweep over every node stays bounded. */
+const KEPT_DBS = 4;
+
 export class TanReader implements LogReader {
   readonly kind = 'tan' as const;
   readonly partitioner: Partitioner;
@@ -92,6 +95,7 @@ export class TanReader implements LogReader {
       const dir = nodeDir(this.tanDir, c, n);
       const live = listOrEmpty(join(this.tanDir, BOOTSTRAP_DIR)).includes(`BOOTSTRAP-${c}-${n}`);
       this.dbs.set(key, live && isDirectory(dir) ? loadNodeDb(dir, c, n, this.checksum) : null);
+      if (this.dbs.size > KEPT_DBS) this.dbs.delete(this.dbs.keys().next().value!);
     }
     return this.dbs.get(key)!;
   }

@@ -9,7 +9,6 @@
  * record — a crash while writing — and tan keeps every record before it; anywhere else an invalid chunk is
  * corruption.
  */
-import { basename } from 'node:path';
 import { BLOCK_SIZE, LEGACY_HEADER_SIZE, readLogRecords, type ChunkChecksum, type LogRecords } from '../kv/pebble/record.js';
 import { LogdbError } from '../errors.js';
 
@@ -71,5 +70,3 @@ export function encodeTanRecords(records: Buffer[], checksum: ChunkChecksum, sta
   }
   return Buffer.concat(parts);
 }
-
-export const displayName = (file: string, root: string): string => (file.startsWith(root + '/') ? file.slice(root.length + 1) : basename(file));

@@ -88,3 +88,52 @@ for (const name of ['remove-node', 'compact', 'import-snapshot']) {
     assert.ok(killed >= 4, `the write was killed at ${killed} steps`);
   });
 }
+
+/** Runs a command and kills it with SIGKILL after `ms` (if it is still running); resolves when it is gone. */
+function killAfter(args: string[], ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cliPath, ...args], { stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+const RANDOM_KILLS = Number(process.env.LOGDB_KILL_RUNS ?? 6);
+
+for (const name of ['remove-node', 'compact', 'import-snapshot']) {
+  test(`${name} on tan killed at random moments reads as before or after`, async () => {
+    const { dir, cleanup } = copyFixture(OPS);
+    let before: string;
+    let after: string;
+    let duration: number;
+    try {
+      const nodehost = join(dir, 'before-plain/nodehost');
+      const op = tanOps(dir).find((o) => o.name === name)!;
+      before = await readState(nodehost);
+      const started = Date.now();
+      assert.equal((await runCli([...op.args(dir, nodehost), '--yes', '--no-backup'])).code, 0);
+      duration = Date.now() - started;
+      after = await readState(nodehost);
+    } finally {
+      cleanup();
+    }
+    for (let i = 0; i < RANDOM_KILLS; i++) {
+      const { dir, cleanup } = copyFixture(OPS);
+      try {
+        const nodehost = join(dir, 'before-plain/nodehost');
+        const op = tanOps(dir).find((o) => o.name === name)!;
+        // most of a run is Node starting up: aim half the kills at its last third
+        const at = i % 2 ? duration * (0.66 + Math.random() * 0.4) : Math.random() * duration * 1.1;
+        await killAfter([...op.args(dir, nodehost), '--yes', '--no-backup'], at);
+        const now = await readState(nodehost);
+        assert.ok(now === before || now === after, `killed after ${Math.round(at)} ms: reads as before or as after`);
+        await healthy(nodehost);
+      } finally {
+        cleanup();
+      }
+    }
+  });
+}

@@ -47,6 +47,7 @@ for (const d of DATASETS) {
       const expected = readJson(join(dir, 'expected.json'));
       const info = await cliJson(['info', nodehost, '--output', 'json']);
       assert.equal(info.backend, 'tan');
+      assert.equal(info.writerVersion, 'v4', 'only Dragonboat v4 has tan');
       assert.equal(info.tanDir, tanDirOf(dir));
       assert.equal(info.dragonboatDs.logdbType, expected.dragonboatDs.logdbType);
       assert.equal(info.dragonboatDs.hostname, expected.dragonboatDs.hostname);
