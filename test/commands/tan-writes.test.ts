@@ -87,6 +87,24 @@ for (const name of ['remove-node', 'compact']) {
   });
 }
 
+test('restore-backup puts a tan write back, file for file', async () => {
+  const { dir, cleanup } = copyFixture(OPS);
+  try {
+    const op = tanOps(dir).find((o) => o.name === 'remove-node')!;
+    const nodehost = join(dir, 'before-plain/nodehost');
+    const contents = (root: string) => Object.fromEntries(Object.entries(treeFingerprint(root)).filter(([k]) => !k.endsWith('/')).map(([k, v]) => [k, v.replace(/ ?mtime=[\d.]+/, '')]));
+    const before = contents(nodehost);
+    const r = await runCli([...op.args(dir, nodehost), '--yes', '--backup-dir', join(dir, 'backups'), '--output', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.notDeepEqual(contents(nodehost), before);
+    const restored = await runCli(['restore-backup', JSON.parse(r.stdout).backup, '--yes']);
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.deepEqual(contents(nodehost), before);
+  } finally {
+    cleanup();
+  }
+});
+
 test('a full compaction is refused on tan (exit 8) with one line', async () => {
   const { dir, cleanup } = copyFixture(OPS);
   try {
