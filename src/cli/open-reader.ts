@@ -1,11 +1,11 @@
 /** Opening a LogDB for a read command, and always closing it afterwards. */
 import { discoverLayout } from '../logdb/layout.js';
-import { LogDBReader } from '../logdb/reader.js';
+import { openLogReader, type AnyReader } from '../logdb/open-log-reader.js';
 import type { RunContext } from './command.js';
 
-export async function withReader<T>(ctx: RunContext, fn: (reader: LogDBReader) => Promise<T>): Promise<T> {
+export async function withReader<T>(ctx: RunContext, fn: (reader: AnyReader) => Promise<T>): Promise<T> {
   const layout = discoverLayout(ctx.args[0], { walDir: ctx.opts.walDir });
-  const reader = new LogDBReader(layout, 'read');
+  const reader = await openLogReader(layout);
   const closeOnSignal = () => {
     void reader.close().finally(() => process.exit(130));
   };

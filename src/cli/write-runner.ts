@@ -21,6 +21,7 @@ import type { RunContext } from './command.js';
 import { confirm } from './confirm.js';
 import { stringifyJson } from './json.js';
 import { progress } from './progress.js';
+import { runTanWrite, type TanPlan, type TanWriteSpec } from './tan-write-runner.js';
 import { out } from './stdout.js';
 
 export interface WriteSpec<P extends WritePlan> {
@@ -39,6 +40,10 @@ export interface WriteSpec<P extends WritePlan> {
   afterBatch?(plan: P, writer: LogDBReader): Promise<Record<string, unknown> | void>;
   /** extra result fields for the dry run (e.g. sizes before) */
   dryRunExtra?(plan: P, reader: LogDBReader): Promise<Record<string, unknown> | void>;
+  /** the same write on a v4 tan LogDB (src/tan/write/); without it the command refuses tan (exit 8) */
+  tan?: TanWriteSpec<TanPlan>;
+  /** why a command without `tan` cannot run there */
+  tanRefusal?: string;
 }
 
 export function requireWritableLayout(layout: Layout, shards: number[]): void {
@@ -65,6 +70,10 @@ async function requireWritableShards(layout: Layout, shards: number[]): Promise<
 
 export async function runWrite<P extends WritePlan>(ctx: RunContext, spec: WriteSpec<P>): Promise<void> {
   const layout = discoverLayout(ctx.args[0], { walDir: ctx.opts.walDir });
+  if (layout.tanDir) {
+    if (!spec.tan) throw new LogdbError('unsupported', spec.tanRefusal ?? 'this write is not supported on a tan LogDB', 'nothing was changed');
+    return runTanWrite(ctx, layout, spec.tan);
+  }
   const planner = new LogDBReader(layout, 'read');
   const shards = spec.shards(planner);
   requireWritableLayout(layout, shards);

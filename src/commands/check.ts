@@ -13,6 +13,7 @@ import { LogdbError, notFound, usageError } from '../errors.js';
 import type { Finding, Severity } from '../logdb/check/finding.js';
 import { terminalProgress } from '../cli/progress.js';
 import { checkLogDB, type CheckReport } from '../logdb/check/run-check.js';
+import { checkTan } from '../tan/check.js';
 
 export default defineCommand({
   name: 'check',
@@ -31,9 +32,8 @@ export default defineCommand({
   ],
   async run(ctx) {
     const node = parseNodeFilter(ctx.opts);
-    const report = await withReader(ctx, (reader) =>
-      checkLogDB(reader, { dir: ctx.args[0], deep: Boolean(ctx.opts.deep), node, progress: terminalProgress('checking') }),
-    );
+    const options = { dir: ctx.args[0], deep: Boolean(ctx.opts.deep), node, progress: terminalProgress('checking') };
+    const report = await withReader(ctx, (reader) => (reader.kind === 'tan' ? checkTan(reader, options) : checkLogDB(reader, options)));
     if (node && report.summary.nodes === 0 && report.findings.length === 0) {
       throw notFound(`no records of cluster ${node.clusterId} node ${node.nodeId} in any shard of this LogDB`, 'list the nodes with `logdb ls-nodes DIR`');
     }

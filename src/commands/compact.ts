@@ -16,6 +16,7 @@ import { discoverLayout, type Layout } from '../logdb/layout.js';
 import { diskUsage } from '../logdb/stats/disk-usage.js';
 import { compactionDeferred, planCompactNode, type CompactNodePlan } from '../logdb/write/compact.js';
 import type { WritePlan } from '../logdb/write/plan.js';
+import { planTanCompact } from '../tan/write/plan.js';
 
 function shardSizes(layout: Layout, shards: number[]): Record<string, number> {
   const sizes: Record<string, number> = {};
@@ -62,12 +63,41 @@ export default defineCommand({
         const reclaim = compactionDeferred(backend === 'rocksdb' ? 'RocksDB' : 'Pebble');
         return { sizeAfter: shardSizes(writer.layout, shards), ...(deferred ? { spaceReclaimed: reclaim } : {}) };
       },
+      tan: {
+        async plan(reader) {
+          await requireNode(reader, c, n);
+          const notes = [...refuseBeyondSnapshot(c, n, to, await reader.newestSnapshotIndex(c, n), Boolean(ctx.opts.force))];
+          const change = planTanCompact(reader, c, n, to);
+          notes.push(
+            change.obsolete.some((f) => f.endsWith('.log'))
+              ? 'tan: the compaction record hides the entries at once; the logs holding only them are deleted now'
+              : 'tan: the compaction record hides the entries at once; their logs stay until every entry in them is compacted (tan drops whole log files only)',
+          );
+          return { command: 'compact', clusterId: c, nodeId: n, shards: [], files: [], notes, tan: change };
+        },
+        question: () => `Remove the entries of cluster ${c} node ${n} up to index ${to} (a tan compaction record)?`,
+      },
     });
   },
 });
 
+/** planCompactNode's rule (src/logdb/write/compact.ts) for tan: compacting past the newest snapshot needs --force. */
+function refuseBeyondSnapshot(c: bigint, n: bigint, to: bigint, snapshotIndex: bigint, force: boolean): string[] {
+  if (to <= snapshotIndex) return [];
+  const why =
+    snapshotIndex === 0n
+      ? `cluster ${c} node ${n} has no snapshot, so entries up to ${to} are its only copy of that state`
+      : `--to ${to} is above the newest snapshot index ${snapshotIndex}: entries ${snapshotIndex + 1n}..${to} are covered by no snapshot and a restarted node could not rebuild its state`;
+  if (!force) throw new LogdbError('refused', why, 'compact to at most the newest snapshot index, or pass --force if you are sure');
+  return [`forced: ${why}`];
+}
+
 async function compactAll(ctx: Parameters<typeof runWrite>[0]): Promise<void> {
-  refuseFullPebbleCompaction(discoverLayout(ctx.args[0], { walDir: ctx.opts.walDir }));
+  const layout = discoverLayout(ctx.args[0], { walDir: ctx.opts.walDir });
+  if (layout.tanDir) {
+    throw new LogdbError('unsupported', 'compacting every shard is not possible on tan: it has no shards, and its CompactEntriesTo does nothing (tan frees space only by dropping whole logs after RemoveEntriesTo)', "to drop a node's old entries use compact --cluster C --node N --to INDEX; nothing was changed");
+  }
+  refuseFullPebbleCompaction(layout);
   await runWrite<WritePlan>(ctx, {
     shards: (reader) => reader.layout.shards.map((s) => s.index),
     async plan(reader) {

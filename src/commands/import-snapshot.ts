@@ -16,6 +16,8 @@ import { LogdbError, usageError } from '../errors.js';
 import { detectVersion } from '../logdb/detect-version.js';
 import { discoverLayout } from '../logdb/layout.js';
 import { planImportSnapshot } from '../logdb/write/import-snapshot.js';
+import type { TanPlan } from '../cli/tan-write-runner.js';
+import { planTanImport } from '../tan/write/plan.js';
 import type { FileStep, WritePlan } from '../logdb/write/plan.js';
 import { validateExport, type ValidatedExport } from '../snapshot/export.js';
 import { buildImportRecord } from '../snapshot/import-record.js';
@@ -61,40 +63,60 @@ export default defineCommand({
     const finalDir = join(nodeDir, snapshotDirName(old.index));
     const record = buildImportRecord(old, members, finalDir, exp.gbsnapName);
 
+    /** The snapshot dir work, the same on every backend: stage, finalize, then drop the older dirs. */
+    const planFiles = () => {
+      const cleanup = planSnapshotDirCleanup(nodeDir);
+      if (cleanup.deletedMarker) {
+        throw new LogdbError(
+          'refused',
+          `${nodeDir} holds DELETED.dragonboat: node ${nodeId} of cluster ${c} was removed here, and NodeHost refuses to start a node whose snapshot dir is marked deleted`,
+          'if the node really is to come back, move that marker away first',
+        );
+      }
+      const tempDir = join(nodeDir, `${snapshotDirName(old.index)}-${nodeId}.generating`);
+      const files: FileStep[] = [
+        { step: 'copyFile', from: exp.gbsnapPath, to: join(tempDir, exp.gbsnapName), bytes: exp.gbsnapSize, when: 'before' },
+        ...exp.externalFiles.map((f): FileStep => ({ step: 'copyFile', from: f.sourcePath, to: join(tempDir, f.name), bytes: f.size, when: 'before' })),
+        { step: 'finalizeSnapshot', from: tempDir, to: finalDir, when: 'before' },
+        ...cleanup.remove.filter((d) => d !== finalDir).map((d): FileStep => ({ step: 'removeDir', path: d, when: 'after' })),
+      ];
+      return { files, oldDirs: cleanup.remove };
+    };
+    const stage = async (plan: { nodeDir: string; finalDir: string; oldDirs: string[] }) => {
+      const p = progress('copying snapshot', ' bytes');
+      // a previous snapshot dir at the same index would block the rename: it is being replaced anyway
+      if (plan.oldDirs.includes(plan.finalDir)) await applySnapshotDirCleanup({ nodeDir: plan.nodeDir, exists: true, deletedMarker: false, remove: [plan.finalDir] });
+      const { tempDir } = await stageImport(plan.nodeDir, exp, record, (done, total) => p.update(done, total));
+      p.finish();
+      await finalizeSnapshotDir(tempDir, plan.finalDir, record);
+    };
+    const cleanupOld = async (plan: { nodeDir: string; finalDir: string; oldDirs: string[] }) => {
+      await applySnapshotDirCleanup({ nodeDir: plan.nodeDir, exists: true, deletedMarker: false, remove: plan.oldDirs.filter((d) => d !== plan.finalDir) });
+      return { importedIndex: old.index.toString(), snapshotDir: plan.finalDir, source: basename(exp.dir) };
+    };
+    const question = () => `Import snapshot ${old.index} (term ${old.term}) of cluster ${c} as node ${nodeId}, replacing that node's state, bootstrap and snapshots on this NodeHost?`;
+
     await runWrite<ImportPlan>(ctx, {
       shards: (reader) => [reader.shardOf(c)],
       async plan(reader) {
-        const cleanup = planSnapshotDirCleanup(nodeDir);
-        if (cleanup.deletedMarker) {
-          throw new LogdbError(
-            'refused',
-            `${nodeDir} holds DELETED.dragonboat: node ${nodeId} of cluster ${c} was removed here, and NodeHost refuses to start a node whose snapshot dir is marked deleted`,
-            'if the node really is to come back, move that marker away first',
-          );
-        }
-        const tempDir = join(nodeDir, `${snapshotDirName(old.index)}-${nodeId}.generating`);
-        const files: FileStep[] = [
-          { step: 'copyFile', from: exp.gbsnapPath, to: join(tempDir, exp.gbsnapName), bytes: exp.gbsnapSize, when: 'before' },
-          ...exp.externalFiles.map((f): FileStep => ({ step: 'copyFile', from: f.sourcePath, to: join(tempDir, f.name), bytes: f.size, when: 'before' })),
-          { step: 'finalizeSnapshot', from: tempDir, to: finalDir, when: 'before' },
-          ...cleanup.remove.filter((d) => d !== finalDir).map((d): FileStep => ({ step: 'removeDir', path: d, when: 'after' })),
-        ];
+        const { files, oldDirs } = planFiles();
         const plan = await planImportSnapshot(reader, record, nodeId, files, version);
-        return { ...plan, nodeDir, finalDir, oldDirs: cleanup.remove };
+        return { ...plan, nodeDir, finalDir, oldDirs };
       },
-      question: () => `Import snapshot ${old.index} (term ${old.term}) of cluster ${c} as node ${nodeId}, replacing that node's state, bootstrap and snapshots on this NodeHost?`,
+      question,
       backupDirs: (plan) => [plan.nodeDir],
-      async beforeBatch(plan) {
-        const p = progress('copying snapshot', ' bytes');
-        // a previous snapshot dir at the same index would block the rename: it is being replaced anyway
-        if (plan.oldDirs.includes(plan.finalDir)) await applySnapshotDirCleanup({ nodeDir: plan.nodeDir, exists: true, deletedMarker: false, remove: [plan.finalDir] });
-        const { tempDir } = await stageImport(plan.nodeDir, exp, record, (done, total) => p.update(done, total));
-        p.finish();
-        await finalizeSnapshotDir(tempDir, plan.finalDir, record);
-      },
-      async afterBatch(plan) {
-        await applySnapshotDirCleanup({ nodeDir: plan.nodeDir, exists: true, deletedMarker: false, remove: plan.oldDirs.filter((d) => d !== plan.finalDir) });
-        return { importedIndex: old.index.toString(), snapshotDir: plan.finalDir, source: basename(exp.dir) };
+      beforeBatch: stage,
+      afterBatch: cleanupOld,
+      tan: {
+        async plan(reader) {
+          const { files, oldDirs } = planFiles();
+          const notes = ['tan: the node gets a new log holding only the imported state and snapshot; its older logs are dropped (v4 ImportSnapshot)'];
+          return { command: 'import-snapshot', clusterId: c, nodeId, shards: [], files, notes, tan: planTanImport(reader, record, nodeId), nodeDir, finalDir, oldDirs };
+        },
+        question,
+        backupDirs: () => [nodeDir],
+        beforeApply: (plan) => stage(plan as ImportPlan & TanPlan),
+        afterApply: (plan) => cleanupOld(plan as ImportPlan & TanPlan),
       },
     });
   },

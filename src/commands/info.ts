@@ -8,7 +8,7 @@ import { out } from '../cli/stdout.js';
 import { stringifyJson } from '../cli/json.js';
 import { renderFields } from '../cli/table.js';
 import { detectVersion, type VersionReport } from '../logdb/detect-version.js';
-import type { LogDBReader } from '../logdb/reader.js';
+import type { LogReader } from '../logdb/log-reader.js';
 
 export default defineCommand({
   name: 'info',
@@ -23,9 +23,10 @@ export default defineCommand({
   async run(ctx) {
     await withReader(ctx, async (reader) => {
       const layout = reader.layout;
-      const mode = await reader.entryMode();
+      // tan has no key/value entry modes: one pb.Update record per write (v4-format.md §6)
+      const mode = reader.kind === 'tan' ? { mode: 'plain' as const, mixed: false } : await reader.entryMode();
       const ds = layout.dataStatus;
-      const backends = [...new Set(layout.shards.map((s) => s.backend))];
+      const backends = reader.kind === 'tan' ? ['tan'] : [...new Set(layout.shards.map((s) => s.backend))];
       const detected = detectVersion({
         nodeHostDir: layout.nodeHostDir,
         deploymentDir: layout.deploymentDir ?? (layout.shards.length === 1 ? layout.shards[0]!.dir : undefined),
@@ -38,6 +39,7 @@ export default defineCommand({
         nodeHostDir: layout.nodeHostDir ?? null,
         deploymentDir: layout.deploymentDir ?? null,
         walDir: layout.walDir ?? null,
+        tanDir: layout.tanDir ?? null,
         dragonboatDs: ds ? { ...ds } : null,
         nodeHostId: detected.nodeHostId,
         writerVersion: detected.version ?? 'unknown',
@@ -48,7 +50,7 @@ export default defineCommand({
         entryMode: mode.mode,
         binaryFormat: mode.mode === 'batched' ? 210 : 100,
         mixedEntryModes: mode.mixed,
-        entryBatchSize: reader.batchSize,
+        entryBatchSize: reader.kind === 'tan' ? (ds?.entryBatchSize ?? 48n) : reader.batchSize,
       };
       if (ctx.format !== 'table') {
         out(stringifyJson(info, ctx.format === 'json') + '\n');
@@ -56,9 +58,9 @@ export default defineCommand({
       }
       const fields: [string, string][] = [
         ['layout', `${info.layout}${info.nodeHostDir ? ` (NodeHost dir ${info.nodeHostDir})` : ''}`],
-        ['logdb dir', info.deploymentDir ?? layout.shards[0].dir],
-        ['backend', info.backend],
-        ['shards', `${info.shardsPresent} of ${info.shardCount}`],
+        ['logdb dir', layout.tanDir ?? info.deploymentDir ?? layout.shards[0].dir],
+        ['backend', info.backend === 'tan' ? 'tan (Dragonboat v4: one tan db per node under tandb/, no logdb-N shards)' : info.backend],
+        ['shards', layout.tanDir ? `none (tan; clusters are still reported in shard cluster % ${info.shardCount})` : `${info.shardsPresent} of ${info.shardCount}`],
         ['entries', `${info.entryMode}${info.mixedEntryModes ? ' (MIXED: both plain and batched records — Dragonboat refuses to start)' : ''}`],
         ['binary format', `${info.binaryFormat}${ds && ds.binVer !== info.binaryFormat ? ` (dragonboat.ds says ${ds.binVer})` : ''}`],
         ['written by', detected.verdict],
@@ -87,7 +89,7 @@ function dragonboatJson(r: VersionReport) {
 }
 
 /** The most snapshot records one listed node has (v4 keeps one, v3 up to three). */
-async function maxSnapshotRecords(reader: LogDBReader): Promise<number> {
+async function maxSnapshotRecords(reader: LogReader): Promise<number> {
   let most = 0;
   for (const n of await reader.listNodeInfo()) most = Math.max(most, (await reader.listSnapshots(n.clusterId, n.nodeId)).length);
   return most;

@@ -21,9 +21,9 @@ export default defineCommand({
     await withReader(ctx, async (reader) => {
       const nodes: NodeSummary[] = [];
       let failed: LogdbError | undefined;
-      // shard by shard, so each is opened once (ListNodeInfo's order: shard, then cluster and node)
-      for (const shard of reader.layout.shards) {
-        for (const ref of await reader.listNodeInfoIn(shard.index)) {
+      // group by group (a KV shard each), so each shard is opened once, in ListNodeInfo's order
+      for await (const group of reader.nodeGroups()) {
+        for (const ref of group) {
           try {
             nodes.push(await summarizeRef(reader, ref));
           } catch (err) {

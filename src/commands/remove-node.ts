@@ -5,6 +5,19 @@ import { runWrite } from '../cli/write-runner.js';
 import { planRemoveNode } from '../logdb/write/remove-node.js';
 import { deletedMarkerFormat, planNodeDirRemoval, removeNodeSnapshotDir } from '../snapshot/node-dir.js';
 import { nodeSnapshotDir } from '../snapshot/paths.js';
+import type { RunContext } from '../cli/command.js';
+import { discoverLayout, type Layout } from '../logdb/layout.js';
+import type { FileStep, WritePlan } from '../logdb/write/plan.js';
+import { planTanRemove } from '../tan/write/plan.js';
+
+const snapshotDirOf = (plan: WritePlan) => plan.files.filter((f) => f.step === 'writeFlagFile').map((f) => (f as { path: string }).path.replace(/\/DELETED\.dragonboat$/, ''));
+
+const layoutOf = (ctx: RunContext) => discoverLayout(ctx.args[0], { walDir: ctx.opts.walDir });
+
+/** What NodeHost.RemoveData does to the node's snapshot dir after the LogDB removal: DELETED.dragonboat, no snapshots. */
+async function markRemoved(plan: WritePlan, layout: Layout): Promise<void> {
+  for (const dir of snapshotDirOf(plan)) await removeNodeSnapshotDir(dir, deletedMarkerFormat(layout.dataStatus));
+}
 
 export default defineCommand({
   name: 'remove-node',
@@ -27,12 +40,22 @@ export default defineCommand({
         return planRemoveNode(reader, c, n, dir?.exists ? dir.nodeDir : undefined, dir?.remove ?? []);
       },
       question: () => `Remove node ${n} of cluster ${c} — its state, bootstrap, snapshot records, entries and snapshot files?`,
-      backupDirs: (plan) => plan.files.filter((f) => f.step === 'writeFlagFile').map((f) => (f as { path: string }).path.replace(/\/DELETED\.dragonboat$/, '')),
+      backupDirs: snapshotDirOf,
       async afterBatch(plan, writer) {
-        const flag = plan.files.find((f) => f.step === 'writeFlagFile');
-        if (!flag) return;
-        const dir = flag.path.replace(/\/DELETED\.dragonboat$/, '');
-        await removeNodeSnapshotDir(dir, deletedMarkerFormat(writer.layout.dataStatus));
+        await markRemoved(plan, writer.layout);
+      },
+      tan: {
+        async plan(reader) {
+          await requireNode(reader, c, n);
+          const dir = reader.layout.deploymentDir ? planNodeDirRemoval(nodeSnapshotDir(reader.layout.deploymentDir, c, n)) : undefined;
+          const files: FileStep[] = dir?.exists ? [{ step: 'writeFlagFile', path: `${dir.nodeDir}/DELETED.dragonboat`, when: 'after' }, ...dir.remove.map((d): FileStep => ({ step: 'removeDir', path: d, when: 'after' }))] : [];
+          return { command: 'remove-node', clusterId: c, nodeId: n, shards: [], files, notes: [], tan: planTanRemove(reader, c, n) };
+        },
+        question: () => `Remove node ${n} of cluster ${c} — its bootstrap file, its tan logs and its snapshot files?`,
+        backupDirs: (plan) => snapshotDirOf(plan),
+        async afterApply(plan) {
+          await markRemoved(plan, layoutOf(ctx));
+        },
       },
     });
   },

@@ -11,6 +11,7 @@ import { out } from '../cli/stdout.js';
 import { renderTable } from '../cli/table.js';
 import { terminalProgress } from '../cli/progress.js';
 import { collectStats, type NodeReport, type StatsReport } from '../logdb/stats/run-stats.js';
+import { collectTanStats } from '../tan/stats.js';
 
 export default defineCommand({
   name: 'stats',
@@ -23,7 +24,7 @@ export default defineCommand({
     'logdb stats /var/lib/dragonboat/nodehost --json | jq \'.nodes[] | select(.reclaimable.entries > 0)\'',
   ],
   async run(ctx) {
-    const report = await withReader(ctx, (reader) => collectStats(reader, terminalProgress('counting')));
+    const report = await withReader(ctx, (reader) => (reader.kind === 'tan' ? collectTanStats(reader) : collectStats(reader, terminalProgress('counting'))));
     if (ctx.format === 'json') out(stringifyJson(report, true) + '\n');
     else if (ctx.format === 'ndjson') {
       for (const s of report.shards) out(stringifyJson({ kind: 'shard', ...s }, false) + '\n');
@@ -53,23 +54,26 @@ function renderReport(r: StatsReport): string {
     `${stdoutColour.bold('LogDB')}: ${r.entryMode} entries, ${t.shards} shards, ${t.nodes} nodes, ${bytes(t.diskBytes)} on disk, ` +
       `${count(t.keys)} keys, ${count(t.entries)} entries (${bytes(t.entryBytes)}); compact would reclaim ${count(t.reclaimableEntries)} entries (${bytes(t.reclaimableBytes)})\n`,
   );
-  parts.push(
-    renderTable(
-      ['SHARD', 'DISK', 'TABLES', 'LOGS', 'MANIFESTS', 'OTHER', 'KEYS', 'NODES', 'ENTRIES', 'ENTRY BYTES'].map((header, i) => ({ header, align: i === 0 ? 'left' : 'right' })),
-      r.shards.map((s) => [
-        `logdb-${s.shard}${s.error ? ' (unreadable)' : ''}`,
-        bytes(s.disk.bytes),
-        bytes(s.disk.tables.bytes),
-        bytes(s.disk.logs.bytes),
-        bytes(s.disk.manifests.bytes),
-        bytes(s.disk.other.bytes),
-        count(Object.values(s.keys).reduce((a, b) => a + b, 0)),
-        count(s.nodes),
-        count(s.entries),
-        bytes(s.entryBytes),
-      ]),
-    ),
-  );
+  // a tan LogDB has no shards: one db per node
+  if (r.shards.length) {
+    parts.push(
+      renderTable(
+        ['SHARD', 'DISK', 'TABLES', 'LOGS', 'MANIFESTS', 'OTHER', 'KEYS', 'NODES', 'ENTRIES', 'ENTRY BYTES'].map((header, i) => ({ header, align: i === 0 ? 'left' : 'right' })),
+        r.shards.map((s) => [
+          `logdb-${s.shard}${s.error ? ' (unreadable)' : ''}`,
+          bytes(s.disk.bytes),
+          bytes(s.disk.tables.bytes),
+          bytes(s.disk.logs.bytes),
+          bytes(s.disk.manifests.bytes),
+          bytes(s.disk.other.bytes),
+          count(Object.values(s.keys).reduce((a, b) => a + b, 0)),
+          count(s.nodes),
+          count(s.entries),
+          bytes(s.entryBytes),
+        ]),
+      ),
+    );
+  }
   if (r.nodes.length) {
     parts.push(
       renderTable(

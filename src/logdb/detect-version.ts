@@ -25,7 +25,8 @@ import { isDirectory, listOrEmpty } from '../util/fs.js';
 import { deploymentDirName } from './layout.js';
 
 export type DragonboatVersion = 'v3.2' | 'v3.3' | 'v4';
-export type LogdbType = 'sharded-pebble' | 'sharded-rocksdb' | 'sharded-leveldb' | 'tan' | 'unknown';
+/** As dragonboat.ds names them (plugin/tan's is "Tan"). */
+export type LogdbType = 'sharded-pebble' | 'sharded-rocksdb' | 'sharded-leveldb' | 'Tan' | 'unknown';
 
 const ALL: readonly DragonboatVersion[] = ['v3.2', 'v3.3', 'v4'];
 
@@ -115,7 +116,7 @@ function dataStatusEvidence(ds: RaftDataStatus | undefined): { evidence: Evidenc
   const t = ds.logdbType;
   let type: LogdbType | undefined;
   if (t === 'Tan' || t === 'tan-pebble-tee') {
-    type = 'tan';
+    type = 'Tan';
     out.push({ source: 'dragonboat.ds', fact: `LogDB type "${t}", which only v4 has`, consistentWith: ['v4'] });
   } else if (/leveldb/i.test(t)) type = 'sharded-leveldb';
   else if (/rocksdb/i.test(t)) type = 'sharded-rocksdb';
@@ -133,7 +134,7 @@ function filesEvidence(deploymentDir: string | undefined): { evidence: Evidence[
   if (!deploymentDir) return { evidence: [] };
   const names = listOrEmpty(deploymentDir);
   if (names.includes('tandb') && isDirectory(join(deploymentDir, 'tandb'))) {
-    return { evidence: [{ source: 'tandb/', fact: 'a tan LogDB directory: tan exists only in v4', consistentWith: ['v4'] }], type: 'tan' };
+    return { evidence: [{ source: 'tandb/', fact: 'a tan LogDB directory: tan exists only in v4', consistentWith: ['v4'] }], type: 'Tan' };
   }
   const shards = (SHARD_DIR.test(basename(deploymentDir)) ? [deploymentDir] : names.filter((n) => SHARD_DIR.test(n)).map((n) => join(deploymentDir, n))).sort();
   for (const shard of shards) {

@@ -34,6 +34,8 @@ export interface Layout {
   /** the shards present, by index; a single-shard input has just that one */
   shards: ShardLocation[];
   walDir: string | undefined;
+  /** Dragonboat v4's tan LogDB (`<deployment>/tandb`) instead of logdb-N shards; `shards` is then empty */
+  tanDir?: string;
 }
 
 export interface LayoutOptions {
@@ -42,6 +44,7 @@ export interface LayoutOptions {
 }
 
 const SHARD_DIR = /^logdb-(\d+)$/;
+const TAN_DIR = 'tandb';
 const DEPLOYMENT_DIR = /^\d{20}$/;
 
 export function notLogdb(message: string, hint?: string): LogdbError {
@@ -86,7 +89,8 @@ export function discoverLayout(input: string, options: LayoutOptions = {}): Layo
   }
 
   if (names.includes('dragonboat.ds')) return fromNodeHostDir(path, options);
-  if (names.some((n) => SHARD_DIR.test(n))) return fromDeploymentDir(path, options);
+  if (names.some((n) => SHARD_DIR.test(n) || n === TAN_DIR)) return fromDeploymentDir(path, options);
+  if (basename(path) === TAN_DIR && names.includes('bootstrap')) return fromDeploymentDir(dirname(path), options);
   const shardMatch = SHARD_DIR.exec(basename(path));
   if (shardMatch && (names.includes('CURRENT') || names.some((n) => n.startsWith('MANIFEST-')))) {
     return fromShardDir(path, Number(shardMatch[1]), options);
@@ -109,7 +113,7 @@ function findDeploymentDirs(root: string): string[] {
     if (!isDirectory(hostDir)) continue;
     for (const dep of listOrEmpty(hostDir)) {
       const depDir = join(hostDir, dep);
-      if (DEPLOYMENT_DIR.test(dep) && isDirectory(depDir) && listOrEmpty(depDir).some((n) => SHARD_DIR.test(n))) found.push(depDir);
+      if (DEPLOYMENT_DIR.test(dep) && isDirectory(depDir) && listOrEmpty(depDir).some((n) => SHARD_DIR.test(n) || n === TAN_DIR)) found.push(depDir);
     }
   }
   return found;
@@ -167,6 +171,8 @@ function build(
     .filter((m): m is RegExpExecArray => m !== null && isDirectory(join(deploymentDir, m[0])))
     .map((m) => Number(m[1]))
     .sort((a, b) => a - b);
+  const tanDir = join(deploymentDir, TAN_DIR);
+  if (found.length === 0 && isDirectory(tanDir)) return tanLayout(kind, nodeHostDir, deploymentDir, tanDir, status);
   if (found.length === 0) throw notLogdb(`${deploymentDir} holds no logdb-N shard directories`);
   const shardCount = status && status.logdbShardCount > 0n ? Number(status.logdbShardCount) : found[found.length - 1] + 1;
   const shards = found
@@ -185,6 +191,26 @@ function build(
     shardCount,
     shards,
     walDir: options.walDir ? resolve(options.walDir) : undefined,
+  };
+}
+
+/**
+ * A v4 tan LogDB (v4-format.md §6): no logdb-N shards but `<deployment>/tandb/` with a `bootstrap/` dir and one
+ * `node-<cluster>-<node>/` db per node. dragonboat.ds says `Tan`; the shard count still drives the partitioner
+ * Dragonboat reports shards with.
+ */
+function tanLayout(kind: Layout['kind'], nodeHostDir: string | undefined, deploymentDir: string, tanDir: string, status: RaftDataStatus | undefined): Layout {
+  return {
+    kind,
+    nodeHostDir,
+    deploymentDir,
+    dataStatus: status,
+    hostname: status?.hostname ?? basename(dirname(deploymentDir)),
+    deploymentId: status?.deploymentId ?? (DEPLOYMENT_DIR.test(basename(deploymentDir)) ? BigInt(basename(deploymentDir)) : undefined),
+    shardCount: status && status.logdbShardCount > 0n ? Number(status.logdbShardCount) : 16,
+    shards: [],
+    walDir: undefined,
+    tanDir,
   };
 }
 

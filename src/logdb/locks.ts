@@ -60,10 +60,14 @@ export async function lockForWrite(layout: Layout, shardIndexes: number[]): Prom
       const fd = await tryLock(join(root, 'LOCK'));
       if (fd !== undefined) held.push(fd);
     }
+    // a v4 tan LogDB holds tandb/LOCK while open (v4-format.md §6)
+    const stores = layout.tanDir ? [layout.tanDir] : [];
     for (const index of shardIndexes) {
       const shard = layout.shards.find((s) => s.index === index);
-      if (!shard) continue;
-      const fd = await tryLock(join(shard.dir, 'LOCK'));
+      if (shard) stores.push(shard.dir);
+    }
+    for (const dir of stores) {
+      const fd = await tryLock(join(dir, 'LOCK'));
       if (fd !== undefined) {
         await unlock(fd);
         closeSync(fd);

@@ -3,7 +3,7 @@
  * (called the way NodeHost calls it, with the newest snapshot index) say about it.
  */
 import type { Bootstrap, Snapshot, State } from '../codec/messages.js';
-import type { LogDBReader, NodeRef } from './reader.js';
+import type { LogReader, NodeRef } from './log-reader.js';
 
 export interface NodeSummary {
   clusterId: bigint;
@@ -21,7 +21,7 @@ export interface NodeSummary {
   snapshots: Snapshot[];
 }
 
-export async function summarizeNode(reader: LogDBReader, c: bigint, n: bigint, shard = reader.shardOf(c)): Promise<NodeSummary> {
+export async function summarizeNode(reader: LogReader, c: bigint, n: bigint, shard = reader.shardOf(c)): Promise<NodeSummary> {
   const snapshots = await reader.listSnapshots(c, n);
   const snapshotIndex = snapshots.length ? snapshots[snapshots.length - 1].index : 0n;
   const raft = await reader.readRaftState(c, n, snapshotIndex);
@@ -40,6 +40,6 @@ export async function summarizeNode(reader: LogDBReader, c: bigint, n: bigint, s
   };
 }
 
-export function summarizeRef(reader: LogDBReader, ref: NodeRef): Promise<NodeSummary> {
+export function summarizeRef(reader: LogReader, ref: NodeRef): Promise<NodeSummary> {
   return summarizeNode(reader, ref.clusterId, ref.nodeId, ref.shard);
 }

@@ -21,22 +21,12 @@ import type { KeyRange, KVStore } from '../kv/kv.js';
 import { batchedEntries } from './batched-entries.js';
 import type { EntryMode, EntryStore } from './entry-store.js';
 import type { Layout } from './layout.js';
+import type { LogReader, NodeRef, RaftState } from './log-reader.js';
 import { makePartitioner, type Partitioner } from './partition.js';
 import { plainEntries } from './plain-entries.js';
 import { ShardSet, translateStoreError } from './shards.js';
 
-export interface NodeRef {
-  clusterId: bigint;
-  nodeId: bigint;
-  shard: number;
-}
-
-export interface RaftState {
-  /** null when the node has no State record (Dragonboat's ErrNoSavedLog) */
-  state: State | null;
-  firstIndex: bigint;
-  entryCount: bigint;
-}
+export type { NodeRef, RaftState } from './log-reader.js';
 
 export interface EntryModeInfo {
   mode: EntryMode;
@@ -47,7 +37,8 @@ export interface EntryModeInfo {
   mixed: boolean;
 }
 
-export class LogDBReader {
+export class LogDBReader implements LogReader {
+  readonly kind = 'kv' as const;
   readonly shards: ShardSet;
   readonly partitioner: Partitioner;
   readonly batchSize: bigint;
@@ -129,6 +120,10 @@ export class LogDBReader {
     const nodes: NodeRef[] = [];
     for (const shard of this.layout.shards) nodes.push(...(await this.listNodeInfoIn(shard.index)));
     return nodes;
+  }
+
+  async *nodeGroups(): AsyncIterable<NodeRef[]> {
+    for (const shard of this.layout.shards) yield await this.listNodeInfoIn(shard.index);
   }
 
   /** ListNodeInfo of one shard: a sweep can finish with a shard before it opens the next. */

@@ -30,6 +30,10 @@ for (const backend of ['rocksdb-v3.3.8', 'pebble-v4']) {
 // RocksDB's older table formats (2 and 4, CRC-32C), made by ldb from basic's pairs (test/fixtures/rocksdb-made/make.mjs)
 for (const v of [2, 4]) cases.push({ name: `rocksdb-made/format-${v}`, expected: 'rocksdb-v3.3.8/basic', nodehost: 'nodehost' });
 
+// Dragonboat v4's tan LogDB: the same commands, a different backend (src/tan/)
+const TAN = ['basic', 'ops/before-plain', 'ops/import/after', 'ops/remove-plain/after', 'ops/compact-plain/after'];
+for (const d of TAN) cases.push({ name: `tan-v4/${d}`, expected: `tan-v4/${d}`, nodehost: 'nodehost' });
+
 for (const c of cases) {
   test(`read commands agree with Dragonboat on ${c.name}`, async () => {
     const { dir, cleanup } = copyFixture(c.name);
@@ -40,7 +44,8 @@ for (const c of cases) {
       // a made dataset shares only the logical content of the one whose expected.json it is read against
       if (c.expected === c.name) {
         await assertInfoAgrees(join(dir, c.nodehost), expected, extra);
-        await assertStatsAgrees(join(dir, c.nodehost), expected, readJson(join(dir, 'rawdump.json')), extra);
+        // tan keeps no key-value shards for rawdump.json's key counts: its stats are checked in tan-read.test.ts
+        if (!c.name.startsWith('tan-')) await assertStatsAgrees(join(dir, c.nodehost), expected, readJson(join(dir, 'rawdump.json')), extra);
       }
     } finally {
       cleanup();

@@ -115,13 +115,15 @@ export async function assertReadCommandsAgree(dir: string, expected: any, extraA
   const nodes = await cliJson<any[]>(['ls-nodes', dir, ...extraArgs]);
   // Dragonboat's ListNodeInfo walks the shards in order, each in key order (cluster, node). The v4 sets list its
   // result sorted by (cluster, node) instead, so the order is checked against that rule, the nodes against the list.
-  const order = (a: any, b: any) => (a.shard - b.shard) || cmp(BigInt(a.clusterId), BigInt(b.clusterId)) || cmp(BigInt(a.nodeId), BigInt(b.nodeId));
+  // tan has no key-value shards: logdb lists its nodes by (cluster, node), as its expected.json does.
+  const byShard = expected.backend !== 'tan';
+  const order = (a: any, b: any) => (byShard ? a.shard - b.shard : 0) || cmp(BigInt(a.clusterId), BigInt(b.clusterId)) || cmp(BigInt(a.nodeId), BigInt(b.nodeId));
   const shardOf = new Map(expected.nodes.map((n: any) => [`${n.clusterId}/${n.nodeId}`, n.shard]));
   const want = expected.listNodeInfo.map((n: any) => ({ ...n, shard: shardOf.get(`${n.clusterId}/${n.nodeId}`) })).sort(order);
   assert.deepEqual(
     nodes.map((n) => `${n.clusterId}/${n.nodeId}`),
     want.map((n: any) => `${n.clusterId}/${n.nodeId}`),
-    'ls-nodes lists the nodes ListNodeInfo lists, in its order (shard by shard, by key)',
+    `ls-nodes lists the nodes ListNodeInfo lists, in its order (${byShard ? 'shard by shard, by key' : 'by key'})`,
   );
   for (const want of listed) {
     const where = `${expected.dataset} ${want.clusterId}/${want.nodeId}`;

@@ -18,14 +18,14 @@ const CASES: [dataset: string, version: string, type: string, sources: string[]]
   ['pebble-v3.3.8/basic/nodehost', 'v3.3', 'sharded-pebble', ['NODEHOST.ID', 'logdb-0/OPTIONS-']],
   ['rocksdb-v3.3.8/basic/nodehost', 'v3.3', 'sharded-rocksdb', ['NODEHOST.ID', 'logdb-0/OPTIONS-']],
   ['pebble-v4/basic/nodehost', 'v4', 'sharded-pebble', ['NODEHOST.ID', 'logdb-0/OPTIONS-']],
-  ['tan-v4/basic/nodehost', 'v4', 'tan', ['NODEHOST.ID', 'tandb/', 'dragonboat.ds']],
+  ['tan-v4/basic/nodehost', 'v4', 'Tan', ['NODEHOST.ID', 'tandb/', 'dragonboat.ds']],
 ];
 
 for (const [dataset, version, type, sources] of CASES) {
   test(`${dataset}: Dragonboat ${version}, ${type}, from the NodeHost dir, its deployment dir and (sharded) one shard dir`, () => {
     const dir = fixtureDir(dataset);
     assert.ok(dir, `${dataset} is shipped in test/fixtures`);
-    const inputs = [dir, join(dir, DEPLOYMENT), ...(type === 'tan' ? [] : [join(dir, DEPLOYMENT, 'logdb-4')])];
+    const inputs = [dir, join(dir, DEPLOYMENT), ...(type === 'Tan' ? [] : [join(dir, DEPLOYMENT, 'logdb-4')])];
     for (const input of inputs) {
       const r = detectVersion(locateDirs(input));
       assert.equal(r.version, version, `${input}: ${r.summary}`);

@@ -46,17 +46,29 @@ export interface LogRecords {
   tornReason?: string;
 }
 
+/** A chunk's checksum over data[start, end) (the type byte, the log number if any, and the payload). */
+export type ChunkChecksum = (data: Buffer, start: number, end: number) => number;
+
+/** Pebble's: masked CRC-32C. (Dragonboat's tan frames its files the same way with another checksum.) */
+export const pebbleChunkChecksum: ChunkChecksum = (data, start, end) => maskCrc(crc32c(data, start, end));
+
 /**
  * Every complete record of a log held in `data`, stopping at the first invalid chunk. `logNum` is the file number of a
  * WAL (0 for a MANIFEST); only its low 32 bits are compared.
  */
-export function readLogRecords(data: Buffer, logNum: number): LogRecords {
+export function readLogRecords(data: Buffer, logNum: number, checksumOf: ChunkChecksum = pebbleChunkChecksum): LogRecords {
   const records: Buffer[] = [];
   const offsets: number[] = [];
-  const end = scanLogRecords(data, logNum, (buf, start, stop, offset) => {
-    records.push(buf.subarray(start, stop));
-    offsets.push(offset);
-  });
+  const end = scanLogRecords(
+    data,
+    logNum,
+    (buf, start, stop, offset) => {
+      records.push(buf.subarray(start, stop));
+      offsets.push(offset);
+    },
+    false,
+    checksumOf,
+  );
   return { records, offsets, ...end };
 }
 
@@ -80,6 +92,7 @@ export function scanLogRecords(
   logNum: number,
   visit: LogRecordVisitor,
   inPlace = false,
+  checksumOf: ChunkChecksum = pebbleChunkChecksum,
 ): Omit<LogRecords, 'records' | 'offsets'> {
   const wantLogNum = logNum >>> 0;
   const size = data.length;
@@ -143,7 +156,7 @@ export function scanLogRecords(
     if (payloadEnd > blockEnd) {
       return torn(blockEnd === size ? 'the file ends inside a chunk' : 'chunk runs past the block end', pos);
     }
-    if (maskCrc(crc32c(data, pos + 6, payloadEnd)) !== checksum) return torn('bad chunk checksum', pos);
+    if (checksumOf(data, pos + 6, payloadEnd) !== checksum) return torn('bad chunk checksum', pos);
 
     if (!inRecord()) {
       if (type === FULL) {

@@ -45,6 +45,11 @@ export const FINDING_CODES = {
   'unrecorded-snapshot-dir': 'a snapshot directory with no snapshot record in the LogDB',
   'deleted-marker': 'a DELETED.dragonboat marker: the node was removed with NodeHost.RemoveData',
   'wrong-snapshot-part': 'a node snapshot directory under the wrong snapshot-part-N directory',
+  // Dragonboat v4's tan LogDB (src/tan/check.ts)
+  'tan-file-corrupt': 'a tan file (CURRENT, MANIFEST, log, index, BOOTSTRAP) with an invalid chunk or a record that does not decode',
+  'tan-torn-tail': "the newest log of a node ends in a torn record: tan drops it at the next open (a crash while writing)",
+  'tan-index-missing': 'a live tan log other than the newest has no .index file: tan panics or skips it at open',
+  'tan-removed-node': 'a tan node dir without a BOOTSTRAP file: the node was removed (RemoveNodeData) and tan ignores its records',
 } as const;
 
 export type FindingCode = keyof typeof FINDING_CODES;

@@ -1,0 +1,72 @@
+/**
+ * tan's record framing (v4-format.md §6): exactly Pebble's log framing — 32 KiB blocks, 7-byte chunk headers
+ * `checksum u32 LE | length u16 LE | type u8` with types 1 full / 2 first / 3 middle / 4 last, zero-filled block
+ * tails — but with tan's XXH64-based checksum (checksum.ts). Every tan file uses it: CURRENT, MANIFEST, logs,
+ * indexes and BOOTSTRAP files. The chunk walk is src/kv/pebble/record.ts's; this module adds the checksum, tan's
+ * reading rules and the writer.
+ *
+ * Reading rules (internal/tan open.go rebuildLog, db.go readLog): the newest log of a node may end in a torn
+ * record — a crash while writing — and tan keeps every record before it; anywhere else an invalid chunk is
+ * corruption.
+ */
+import { BLOCK_SIZE, LEGACY_HEADER_SIZE, readLogRecords, type ChunkChecksum, type LogRecords } from '../kv/pebble/record.js';
+import { LogdbError } from '../errors.js';
+
+const FULL = 1;
+const FIRST = 2;
+const MIDDLE = 3;
+const LAST = 4;
+
+/** A corruption error naming the file and the byte offset. */
+export function tanCorruption(problem: string, file: string, offset?: number): LogdbError {
+  const where = offset === undefined ? `in ${file}` : `in ${file} at offset ${offset}`;
+  return new LogdbError('corrupt', `tan: ${problem} ${where}`, 'run `logdb check` for details; tan files cannot be repaired in place, restore from a backup or rebuild the node from a replica');
+}
+
+/** The records of a tan file; a torn tail is allowed only when `tornTailAllowed` (the newest log). */
+export function readTanRecords(data: Buffer, file: string, checksum: ChunkChecksum, tornTailAllowed: boolean): LogRecords {
+  const result = readLogRecords(data, 0, checksum);
+  if (result.end === 'torn' && !tornTailAllowed) throw tanCorruption(result.tornReason!, file, result.tornOffset);
+  return result;
+}
+
+/** Exactly one whole record (CURRENT, BOOTSTRAP). */
+export function readSingleRecord(data: Buffer, file: string, checksum: ChunkChecksum): Buffer {
+  const result = readTanRecords(data, file, checksum, false);
+  if (result.records.length !== 1) throw tanCorruption(`${result.records.length} records where one is expected`, file);
+  return result.records[0]!;
+}
+
+/**
+ * Frames `records` as tan's writer does, continuing a file that already holds `startOffset` bytes (a multiple of
+ * nothing in particular: the block position follows from it). Returns the bytes to append.
+ */
+export function encodeTanRecords(records: Buffer[], checksum: ChunkChecksum, startOffset = 0): Buffer {
+  const parts: Buffer[] = [];
+  let pos = startOffset;
+  for (const record of records) {
+    let rest = record;
+    let first = true;
+    for (;;) {
+      const left = BLOCK_SIZE - (pos % BLOCK_SIZE);
+      if (left < LEGACY_HEADER_SIZE) {
+        parts.push(Buffer.alloc(left));
+        pos += left;
+        continue;
+      }
+      const piece = rest.subarray(0, left - LEGACY_HEADER_SIZE);
+      rest = rest.subarray(piece.length);
+      const last = rest.length === 0;
+      const chunk = Buffer.alloc(LEGACY_HEADER_SIZE + piece.length);
+      chunk.writeUInt16LE(piece.length, 4);
+      chunk[6] = first ? (last ? FULL : FIRST) : last ? LAST : MIDDLE;
+      piece.copy(chunk, LEGACY_HEADER_SIZE);
+      chunk.writeUInt32LE(checksum(chunk, 6, chunk.length), 0);
+      parts.push(chunk);
+      pos += chunk.length;
+      first = false;
+      if (last) break;
+    }
+  }
+  return Buffer.concat(parts);
+}
