@@ -1,17 +1,9 @@
-/** The README's decoder examples (docs/examples) work, and the ConfigChange schema the tests use is the documented one. */
+/** The README's decoder examples (docs/examples) work (the ConfigChange schema is checked by proto.test.ts). */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { repoRoot } from '../helpers/fixtures.js';
-
-test('docs/examples/dragonboat-config-change.proto is the schema the tests check', () => {
-  assert.equal(
-    readFileSync(join(repoRoot, 'docs', 'examples', 'dragonboat-config-change.proto'), 'utf8'),
-    readFileSync(join(repoRoot, 'test', 'decode', 'dragonboat-config-change.proto'), 'utf8'),
-  );
-});
 
 test('docs/examples/decode-kv.mjs decodes PUT and DELETE and throws on what it does not know', async () => {
   const { decode } = await import(pathToFileURL(join(repoRoot, 'docs', 'examples', 'decode-kv.mjs')).href);

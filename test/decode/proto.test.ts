@@ -1,6 +1,6 @@
 /**
  * --proto / --descriptor-set with Dragonboat's own ConfigChange message, written from the spec
- * (test/decode/dragonboat-config-change.proto, same as docs/examples/): on every config-change entry of the
+ * (docs/examples/dragonboat-config-change.proto, the one the README shows): on every config-change entry of the
  * basic datasets, protobuf decoding agrees with logdb's built-in decoding. A schema that does not load, or a
  * --message it does not have, is a usage error before anything is read.
  */
@@ -15,7 +15,7 @@ import { cliNdjson, inPool, runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/fixtures.js';
 import { BASIC_DATASETS, listNodes, nodehostCopy } from './support.js';
 
-const PROTO = join(repoRoot, 'test', 'decode', 'dragonboat-config-change.proto');
+const PROTO = join(repoRoot, 'docs', 'examples', 'dragonboat-config-change.proto');
 
 /** A FileDescriptorSet of the same schema, as `protoc -o` writes it, made with protobufjs's descriptor extension. */
 function writeDescriptorSet(dir: string): string {
