@@ -4,7 +4,8 @@ import { cliJson } from '../helpers/cli.js';
 import { copyFixture } from '../helpers/fixtures.js';
 
 /** The basic datasets of every backend whose LogDB this branch reads. */
-export const BASIC_DATASETS = ['leveldb-v3.2.8/basic', 'pebble-v3.3.8/basic', 'pebble-v4/basic'];
+/** `basic` of every backend logdb reads (the first two are also used alone, by index) */
+export const BASIC_DATASETS = ['leveldb-v3.2.8/basic', 'pebble-v3.3.8/basic', 'pebble-v4/basic', 'rocksdb-v3.3.8/basic', 'tan-v4/basic'];
 
 export interface NodeRef {
   clusterId: string;

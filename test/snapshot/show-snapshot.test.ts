@@ -23,7 +23,7 @@ import { INVALID_EXPORT_MESSAGES } from '../helpers/invalid-exports.js';
 
 const BACKENDS = ['leveldb-v3.2.8', 'pebble-v3.3.8', 'pebble-v4', 'rocksdb-v3.3.8', 'tan-v4'];
 /** The backends whose LogDB this branch reads (for --cluster/--node). */
-const LOGDB_BACKENDS = ['leveldb-v3.2.8', 'pebble-v3.3.8', 'pebble-v4'];
+const LOGDB_BACKENDS = ['leveldb-v3.2.8', 'pebble-v3.3.8', 'pebble-v4', 'rocksdb-v3.3.8', 'tan-v4'];
 const V3_OPS = new Set(['leveldb-v3.2.8', 'pebble-v3.3.8']);
 
 let tmp: string;
