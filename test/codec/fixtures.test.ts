@@ -1,5 +1,5 @@
 /**
- * The codec against data Dragonboat itself wrote (../shared/fixtures): every key and value in rawdump.json
+ * The codec against data Dragonboat itself wrote (byte copies in test/fixtures): every key and value in rawdump.json
  * decodes, re-encodes to the very same bytes, and agrees with what Dragonboat's own LogDB API read back
  * (expected.json). Also the dragonboat.ds / NODEHOST.ID flag files.
  */
