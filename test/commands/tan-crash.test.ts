@@ -16,6 +16,13 @@ import { tanOps } from '../helpers/tan-ops.js';
 
 const OPS = 'tan-v4/ops';
 
+/** The cluster an operation changes: its -c, or the imported snapshot's cluster. */
+const clusterOf = (op: ReturnType<typeof tanOps>[number], dir: string): string => {
+  const args = op.args(dir, '');
+  const c = args.indexOf('-c');
+  return c >= 0 ? args[c + 1]! : op.imported!.clusterId;
+};
+
 function runWithCrash(args: string[], step: string): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cliPath, ...args], { stdio: 'ignore', env: { ...process.env, [CRASH_ENV]: step } });
@@ -23,13 +30,17 @@ function runWithCrash(args: string[], step: string): Promise<{ code: number | nu
   });
 }
 
-/** What every read command says about every node, with the copy's own path masked. */
-async function readState(nodehost: string): Promise<string> {
+/**
+ * What the read commands say, with the copy's own path masked: ls-nodes and stats for every node, and dump-state,
+ * ls-snapshots and dump-entries for the nodes of `clusterId` — a tan write touches only that node's own tan db
+ * (one per node), and the listings and counts would show a change to any other.
+ */
+async function readState(nodehost: string, clusterId: string): Promise<string> {
   const nodes = await cliJson<any[]>(['ls-nodes', nodehost]);
   // stats shows what a compaction record hides (what compact would still reclaim)
   const stats = await cliJson<any>(['stats', nodehost, '--output', 'json']);
   const parts: unknown[] = [nodes, stats.nodes];
-  for (const n of nodes) {
+  for (const n of nodes.filter((node) => node.clusterId === clusterId)) {
     const args = ['--cluster', n.clusterId, '--node', n.nodeId];
     parts.push(await cliJson(['dump-state', nodehost, ...args]), await cliJson(['ls-snapshots', nodehost, ...args]), await cliNdjson(['dump-entries', nodehost, ...args]));
   }
@@ -50,7 +61,7 @@ for (const name of ['remove-node', 'compact', 'import-snapshot']) {
         const nodehost = join(dir, 'before-plain/nodehost');
         const op = tanOps(dir).find((o) => o.name === name)!;
         if (apply) assert.equal((await runCli([...op.args(dir, nodehost), '--yes', '--no-backup'])).code, 0);
-        return await readState(nodehost);
+        return await readState(nodehost, clusterOf(op, dir));
       } finally {
         cleanup();
       }
@@ -70,13 +81,13 @@ for (const name of ['remove-node', 'compact', 'import-snapshot']) {
           continue;
         }
         killed++;
-        const now = await readState(nodehost);
+        const now = await readState(nodehost, clusterOf(op, dir));
         assert.ok(now === before || now === after, `${step}: reads as before or as after`);
         await healthy(nodehost);
         const again = await runCli([...op.args(dir, nodehost), '--yes', '--no-backup']);
         if (now === before || name !== 'remove-node') {
           assert.equal(again.code, 0, `${step}: the rerun succeeds: ${again.stderr}`);
-          assert.equal(await readState(nodehost), after, `${step}: the rerun gives the after state`);
+          assert.equal(await readState(nodehost, clusterOf(op, dir)), after, `${step}: the rerun gives the after state`);
         } else {
           assert.equal(again.code, 4, `${step}: the node is already removed`);
         }
@@ -112,11 +123,11 @@ for (const name of ['remove-node', 'compact', 'import-snapshot']) {
     try {
       const nodehost = join(dir, 'before-plain/nodehost');
       const op = tanOps(dir).find((o) => o.name === name)!;
-      before = await readState(nodehost);
+      before = await readState(nodehost, clusterOf(op, dir));
       const started = Date.now();
       assert.equal((await runCli([...op.args(dir, nodehost), '--yes', '--no-backup'])).code, 0);
       duration = Date.now() - started;
-      after = await readState(nodehost);
+      after = await readState(nodehost, clusterOf(op, dir));
     } finally {
       cleanup();
     }
@@ -128,7 +139,7 @@ for (const name of ['remove-node', 'compact', 'import-snapshot']) {
         // most of a run is Node starting up: aim half the kills at its last third
         const at = i % 2 ? duration * (0.66 + Math.random() * 0.4) : Math.random() * duration * 1.1;
         await killAfter([...op.args(dir, nodehost), '--yes', '--no-backup'], at);
-        const now = await readState(nodehost);
+        const now = await readState(nodehost, clusterOf(op, dir));
         assert.ok(now === before || now === after, `killed after ${Math.round(at)} ms: reads as before or as after`);
         await healthy(nodehost);
       } finally {
