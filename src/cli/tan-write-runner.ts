@@ -8,7 +8,7 @@ import { LogdbError } from '../errors.js';
 import { createBackup, defaultBackupRoot } from '../logdb/backup.js';
 import type { Layout } from '../logdb/layout.js';
 import { lockForWrite } from '../logdb/locks.js';
-import type { WritePlan } from '../logdb/write/plan.js';
+import { describeFileStep, type WritePlan } from '../logdb/write/plan.js';
 import { TanReader } from '../tan/reader.js';
 import { applyTanChange } from '../tan/write/apply.js';
 import { describeChange, type TanChange } from '../tan/write/change.js';
@@ -74,12 +74,7 @@ export async function runTanWrite<P extends TanPlan>(ctx: RunContext, layout: La
 function renderTanPlan(plan: TanPlan): string {
   const lines = [stdoutColour.bold(`Plan: ${plan.command} cluster ${plan.clusterId} node ${plan.nodeId} (tan)`)];
   for (const step of describeChange(plan.tan)) lines.push(`  ${step}`);
-  for (const f of plan.files) {
-    if (f.step === 'removeDir') lines.push(`  remove dir ${f.path}`);
-    else if (f.step === 'copyFile') lines.push(`  copy       ${f.from} -> ${f.to} (${f.bytes} bytes)`);
-    else if (f.step === 'finalizeSnapshot') lines.push(`  finalize   ${f.from} -> ${f.to}`);
-    else lines.push(`  write      ${f.path}`);
-  }
+  for (const f of plan.files) lines.push(`  ${describeFileStep(f)}`);
   for (const note of plan.notes) lines.push(`  note: ${note}`);
   return lines.join('\n') + '\n';
 }

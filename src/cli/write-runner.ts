@@ -15,7 +15,7 @@ import { discoverLayout, type Layout } from '../logdb/layout.js';
 import { lockForWrite } from '../logdb/locks.js';
 import { LogDBReader } from '../logdb/reader.js';
 import { checkShardWritable, translateStoreError } from '../logdb/shards.js';
-import { describeKey, opCounts, planFingerprint, type WritePlan } from '../logdb/write/plan.js';
+import { describeFileStep, describeKey, opCounts, planFingerprint, type WritePlan } from '../logdb/write/plan.js';
 import { stdoutColour } from './colour.js';
 import type { RunContext } from './command.js';
 import { confirm } from './confirm.js';
@@ -173,12 +173,7 @@ export function renderPlan(plan: WritePlan): string {
   }
   if (plan.files.length) {
     lines.push('  files:');
-    for (const f of plan.files) {
-      if (f.step === 'removeDir') lines.push(`    remove dir ${f.path}`);
-      else if (f.step === 'copyFile') lines.push(`    copy       ${f.from} -> ${f.to} (${f.bytes} bytes)`);
-      else if (f.step === 'finalizeSnapshot') lines.push(`    finalize   ${f.from} -> ${f.to}`);
-      else lines.push(`    write      ${f.path}`);
-    }
+    for (const f of plan.files) lines.push(`    ${describeFileStep(f)}`);
   }
   for (const note of plan.notes) lines.push(`  note: ${note}`);
   const c = opCounts(plan);

@@ -186,11 +186,18 @@ function build(
     nodeHostDir,
     deploymentDir,
     dataStatus: status,
-    hostname: status?.hostname ?? basename(dirname(deploymentDir)),
-    deploymentId: status?.deploymentId ?? (DEPLOYMENT_DIR.test(basename(deploymentDir)) ? BigInt(basename(deploymentDir)) : undefined),
+    ...deploymentIdentity(deploymentDir, status),
     shardCount,
     shards,
     walDir: options.walDir ? resolve(options.walDir) : undefined,
+  };
+}
+
+/** Hostname and deployment ID: from dragonboat.ds, else from the `<hostname>/<deployment>` path itself. */
+function deploymentIdentity(deploymentDir: string, status: RaftDataStatus | undefined): { hostname: string; deploymentId: bigint | undefined } {
+  return {
+    hostname: status?.hostname ?? basename(dirname(deploymentDir)),
+    deploymentId: status?.deploymentId ?? (DEPLOYMENT_DIR.test(basename(deploymentDir)) ? BigInt(basename(deploymentDir)) : undefined),
   };
 }
 
@@ -205,8 +212,7 @@ function tanLayout(kind: Layout['kind'], nodeHostDir: string | undefined, deploy
     nodeHostDir,
     deploymentDir,
     dataStatus: status,
-    hostname: status?.hostname ?? basename(dirname(deploymentDir)),
-    deploymentId: status?.deploymentId ?? (DEPLOYMENT_DIR.test(basename(deploymentDir)) ? BigInt(basename(deploymentDir)) : undefined),
+    ...deploymentIdentity(deploymentDir, status),
     shardCount: status && status.logdbShardCount > 0n ? Number(status.logdbShardCount) : 16,
     shards: [],
     walDir: undefined,

@@ -67,3 +67,11 @@ export function opCounts(plan: WritePlan): { puts: number; deletes: number; rang
   }
   return { puts, deletes, rangeDeletes, keysInRanges };
 }
+
+/** One line of a plan's file work, as the plan shows it. */
+export function describeFileStep(f: FileStep): string {
+  if (f.step === 'removeDir') return `remove dir ${f.path}`;
+  if (f.step === 'copyFile') return `copy       ${f.from} -> ${f.to} (${f.bytes} bytes)`;
+  if (f.step === 'finalizeSnapshot') return `finalize   ${f.from} -> ${f.to}`;
+  return `write      ${f.path}`;
+}
