@@ -9,13 +9,9 @@
  * record — a crash while writing — and tan keeps every record before it; anywhere else an invalid chunk is
  * corruption.
  */
-import { BLOCK_SIZE, LEGACY_HEADER_SIZE, readLogRecords, type ChunkChecksum, type LogRecords } from '../kv/pebble/record.js';
+import { encodeLog } from '../kv/pebble/log-writer.js';
+import { readLogRecords, type ChunkChecksum, type LogRecords } from '../kv/pebble/record.js';
 import { LogdbError } from '../errors.js';
-
-const FULL = 1;
-const FIRST = 2;
-const MIDDLE = 3;
-const LAST = 4;
 
 /** A corruption error naming the file and the byte offset. */
 export function tanCorruption(problem: string, file: string, offset?: number): LogdbError {
@@ -38,35 +34,9 @@ export function readSingleRecord(data: Buffer, file: string, checksum: ChunkChec
 }
 
 /**
- * Frames `records` as tan's writer does, continuing a file that already holds `startOffset` bytes (a multiple of
- * nothing in particular: the block position follows from it). Returns the bytes to append.
+ * Frames `records` as tan's writer does — Pebble's legacy chunks with tan's checksum — continuing a file that
+ * already holds `startOffset` bytes. Returns the bytes to append.
  */
 export function encodeTanRecords(records: Buffer[], checksum: ChunkChecksum, startOffset = 0): Buffer {
-  const parts: Buffer[] = [];
-  let pos = startOffset;
-  for (const record of records) {
-    let rest = record;
-    let first = true;
-    for (;;) {
-      const left = BLOCK_SIZE - (pos % BLOCK_SIZE);
-      if (left < LEGACY_HEADER_SIZE) {
-        parts.push(Buffer.alloc(left));
-        pos += left;
-        continue;
-      }
-      const piece = rest.subarray(0, left - LEGACY_HEADER_SIZE);
-      rest = rest.subarray(piece.length);
-      const last = rest.length === 0;
-      const chunk = Buffer.alloc(LEGACY_HEADER_SIZE + piece.length);
-      chunk.writeUInt16LE(piece.length, 4);
-      chunk[6] = first ? (last ? FULL : FIRST) : last ? LAST : MIDDLE;
-      piece.copy(chunk, LEGACY_HEADER_SIZE);
-      chunk.writeUInt32LE(checksum(chunk, 6, chunk.length), 0);
-      parts.push(chunk);
-      pos += chunk.length;
-      first = false;
-      if (last) break;
-    }
-  }
-  return Buffer.concat(parts);
+  return encodeLog(records, 0, { legacy: true, checksum, startOffset });
 }

@@ -10,8 +10,7 @@
  * No EOF trailer is written (it is optional, rule 11): the file ends exactly at a chunk boundary, which every
  * reader takes as a clean end.
  */
-import { crc32cUpdate, maskCrc } from '../../util/crc32c.js';
-import { BLOCK_SIZE, LEGACY_HEADER_SIZE, RECYCLABLE_HEADER_SIZE } from './record.js';
+import { BLOCK_SIZE, LEGACY_HEADER_SIZE, pebbleChunkChecksum, RECYCLABLE_HEADER_SIZE, type ChunkChecksum } from './record.js';
 
 // --- wire format: recyclable chunk types ---
 const RECYCLABLE_FULL = 5;
@@ -21,23 +20,31 @@ const RECYCLABLE_LAST = 8;
 const LEGACY_FULL = 1;
 
 /**
- * The bytes of a WAL file numbered `logNum` holding `records`, in order, from the start of the file. `legacy`: the
- * 7-byte headers with types 1–4 and no log number, what RocksDB writes without WAL recycling (rocksdb-offline-writes.md).
+ * The bytes of a WAL file numbered `logNum` holding `records`, in order. `legacy`: the 7-byte headers with types 1–4
+ * and no log number, what RocksDB writes without WAL recycling (rocksdb-offline-writes.md) and tan writes.
+ * `checksum`: another chunk checksum than Pebble's masked CRC-32C (tan's). `startOffset`: the bytes already in the
+ * file being continued, so that chunks respect its block boundaries; only the new bytes are returned.
  */
-export function encodeLog(records: Buffer[], logNum: number, opts: { legacy?: boolean } = {}): Buffer {
+export function encodeLog(
+  records: Buffer[],
+  logNum: number,
+  opts: { legacy?: boolean; checksum?: ChunkChecksum; startOffset?: number } = {},
+): Buffer {
   const parts: Buffer[] = [];
-  let pos = 0;
+  const startOffset = opts.startOffset ?? 0;
+  let pos = startOffset;
   const headerSize = opts.legacy ? LEGACY_HEADER_SIZE : RECYCLABLE_HEADER_SIZE;
   const typeOffset = opts.legacy ? RECYCLABLE_FULL - LEGACY_FULL : 0;
+  const checksumOf = opts.checksum ?? pebbleChunkChecksum;
   const emit = (type: number, payload: Buffer) => {
-    const header = Buffer.alloc(headerSize);
-    header.writeUInt16LE(payload.length, 4);
-    header[6] = type - typeOffset;
-    if (!opts.legacy) header.writeUInt32LE(logNum >>> 0, 7);
-    const crc = crc32cUpdate(crc32cUpdate(0, header, 6, headerSize), payload);
-    header.writeUInt32LE(maskCrc(crc), 0);
-    parts.push(header, payload);
-    pos += headerSize + payload.length;
+    const chunk = Buffer.alloc(headerSize + payload.length);
+    chunk.writeUInt16LE(payload.length, 4);
+    chunk[6] = type - typeOffset;
+    if (!opts.legacy) chunk.writeUInt32LE(logNum >>> 0, 7);
+    payload.copy(chunk, headerSize);
+    chunk.writeUInt32LE(checksumOf(chunk, 6, chunk.length), 0);
+    parts.push(chunk);
+    pos += chunk.length;
   };
   for (const record of records) {
     let rest = record;
@@ -57,5 +64,5 @@ export function encodeLog(records: Buffer[], logNum: number, opts: { legacy?: bo
       if (last) break;
     }
   }
-  return Buffer.concat(parts, pos);
+  return Buffer.concat(parts, pos - startOffset);
 }
