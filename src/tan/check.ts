@@ -4,7 +4,9 @@
  * going down, a commit beyond the log, the newest snapshot's files — plus tan's own: a damaged file (error, with
  * file and offset), a torn tail in the newest log (warning: tan drops it at the next open), a live log other than
  * the newest without its .index (error: tan's open panics), and a node dir whose BOOTSTRAP file is gone (info:
- * the node was removed; RemoveNodeData leaves its records in the current log).
+ * the node was removed; RemoveNodeData leaves its records in the current log); and what an interrupted logdb
+ * import left (pending.ts): committed but unfinished (warning: Dragonboat would read the old BOOTSTRAP), or
+ * never committed (info: ignored).
  */
 import { existsSync, statSync } from 'node:fs';
 import type { CheckOptions, CheckReport } from '../logdb/check/run-check.js';
@@ -38,6 +40,28 @@ export async function checkTan(reader: TanReader, options: CheckOptions): Promis
       message: `${name} has no BOOTSTRAP file: the node was removed, and tan ignores the records its current log still holds`,
       hint: 'nothing to do; the NodeHost drops the dir\'s logs as it compacts',
     });
+  }
+
+  for (const p of reader.pendingBootstraps()) {
+    if (p.state === 'undecided' || !wanted(p.clusterId, p.nodeId)) continue;
+    const place = { clusterId: p.clusterId, nodeId: p.nodeId };
+    if (p.state === 'committed') {
+      sink.add({
+        code: 'tan-import-unfinished',
+        severity: 'warning',
+        ...place,
+        message: `an import-snapshot was killed after its commit point: ${p.path} holds the node's new bootstrap (logdb reads it), but a NodeHost started now would read the old ${p.target}`,
+        hint: 'finish it before starting the NodeHost: rerun the import-snapshot, or run any logdb write on this NodeHost (it renames the file into place first)',
+      });
+    } else {
+      sink.add({
+        code: 'tan-import-leftover',
+        severity: 'info',
+        ...place,
+        message: `${p.path} was left by an import-snapshot killed before its commit point; nobody reads it (the import did not happen)`,
+        hint: 'nothing to do; the next logdb write on this NodeHost deletes it',
+      });
+    }
   }
 
   for (const ref of listed) {

@@ -8,9 +8,11 @@
  *     contiguous entries. Compaction records are not consulted.
  *   - IterateEntries(low, high): nothing at or below the compaction point, nothing when `low` is not stored.
  *   - GetSnapshot: the record with the highest snapshot index (v4 keeps one).
+ *   - A committed, unfinished logdb import (pending.ts) is read as finished: its pending BOOTSTRAP file is the
+ *     node's bootstrap.
  * Nothing is written: files are only read, and the NodeHost's locks are not touched.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Entry } from '../codec/colfer.js';
 import { decodeBootstrap, type Bootstrap, type Snapshot, type State } from '../codec/messages.js';
@@ -24,6 +26,7 @@ import { listOrEmpty, isDirectory } from '../util/fs.js';
 import { tanChunkChecksum } from './checksum.js';
 import { BOOTSTRAP_DIR, bootstrapFile, nodeDir, parseBootstrapName } from './files.js';
 import { loadNodeDb, queryRuns, runEntries, type NodeDb } from './node-db.js';
+import { findPendingBootstraps, type PendingBootstrap } from './pending.js';
 import { readSingleRecord, tanCorruption } from './record.js';
 
 const cmp = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
@@ -36,6 +39,7 @@ export class TanReader implements LogReader {
   readonly partitioner: Partitioner;
   readonly tanDir: string;
   private readonly dbs = new Map<string, NodeDb | null>();
+  private pending: PendingBootstrap[] | undefined;
 
   private constructor(
     readonly layout: Layout,
@@ -58,11 +62,26 @@ export class TanReader implements LogReader {
     return this.partitioner.shardOf(clusterId);
   }
 
-  /** ListNodeInfo: every BOOTSTRAP file, by cluster then node. */
+  /** The pending BOOTSTRAP files of logdb imports (pending.ts), committed or not, read once. */
+  pendingBootstraps(): PendingBootstrap[] {
+    this.pending ??= findPendingBootstraps(this.tanDir, this.checksum);
+    return this.pending;
+  }
+
+  /** The node's BOOTSTRAP as tan would have it: a committed pending file, else the BOOTSTRAP file. */
+  private bootstrapPath(c: bigint, n: bigint): string {
+    return this.pendingBootstraps().find((p) => p.state === 'committed' && p.clusterId === c && p.nodeId === n)?.path ?? bootstrapFile(this.tanDir, c, n);
+  }
+
+  /** ListNodeInfo: every BOOTSTRAP file (and committed pending one), by cluster then node. */
   async listNodeInfo(): Promise<NodeRef[]> {
-    return listOrEmpty(join(this.tanDir, BOOTSTRAP_DIR))
+    const files = listOrEmpty(join(this.tanDir, BOOTSTRAP_DIR))
       .map(parseBootstrapName)
-      .filter((x): x is { clusterId: bigint; nodeId: bigint } => x !== undefined)
+      .filter((x): x is { clusterId: bigint; nodeId: bigint } => x !== undefined);
+    for (const p of this.pendingBootstraps()) {
+      if (p.state === 'committed' && !files.some((f) => f.clusterId === p.clusterId && f.nodeId === p.nodeId)) files.push({ clusterId: p.clusterId, nodeId: p.nodeId });
+    }
+    return files
       .sort((a, b) => cmp(a.clusterId, b.clusterId) || cmp(a.nodeId, b.nodeId))
       .map((x) => ({ ...x, shard: this.shardOf(x.clusterId) }));
   }
@@ -72,7 +91,7 @@ export class TanReader implements LogReader {
   }
 
   async getBootstrap(c: bigint, n: bigint): Promise<Bootstrap | undefined> {
-    const file = bootstrapFile(this.tanDir, c, n);
+    const file = this.bootstrapPath(c, n);
     let data: Buffer;
     try {
       data = readFileSync(file);
@@ -93,7 +112,7 @@ export class TanReader implements LogReader {
     const key = `${c}/${n}`;
     if (!this.dbs.has(key)) {
       const dir = nodeDir(this.tanDir, c, n);
-      const live = listOrEmpty(join(this.tanDir, BOOTSTRAP_DIR)).includes(`BOOTSTRAP-${c}-${n}`);
+      const live = existsSync(this.bootstrapPath(c, n));
       this.dbs.set(key, live && isDirectory(dir) ? loadNodeDb(dir, c, n, this.checksum) : null);
       if (this.dbs.size > KEPT_DBS) this.dbs.delete(this.dbs.keys().next().value!);
     }

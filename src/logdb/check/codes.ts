@@ -50,6 +50,8 @@ export const FINDING_CODES = {
   'tan-torn-tail': "the newest log of a node ends in a torn record: tan drops it at the next open (a crash while writing)",
   'tan-index-missing': 'a live tan log other than the newest has no .index file: tan panics or skips it at open',
   'tan-removed-node': 'a tan node dir without a BOOTSTRAP file: the node was removed (RemoveNodeData) and tan ignores its records',
+  'tan-import-unfinished': "a logdb import-snapshot killed after its commit: the node's new BOOTSTRAP is still a pending file that Dragonboat does not read",
+  'tan-import-leftover': 'the pending BOOTSTRAP of a logdb import-snapshot killed before its commit: ignored, the import did not happen',
 } as const;
 
 export type FindingCode = keyof typeof FINDING_CODES;

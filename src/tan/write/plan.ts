@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { encodeBootstrap, type Snapshot } from '../../codec/messages.js';
 import { LogdbError } from '../../errors.js';
 import { listOrEmpty } from '../../util/fs.js';
-import { bootstrapFile, indexFile, logFile, manifestName, nodeDir as nodeDirOf, parseFileNum } from '../files.js';
+import { bootstrapFile, indexFile, logFile, manifestName, nodeDir as nodeDirOf, parseFileNum, pendingBootstrapFile } from '../files.js';
 import type { NodeDb } from '../node-db.js';
 import type { TanReader } from '../reader.js';
 import { encodeTanRecords } from '../record.js';
 import { COMPACTION_TERM, encodeUpdate } from '../update.js';
-import type { TanChange } from './change.js';
+import type { TanChange, UnfinishedImport } from './change.js';
 import type { VersionEdit } from '../manifest.js';
 import { encodeIndexFile, type LogIndex } from '../index-file.js';
 
@@ -31,14 +31,24 @@ function requireClean(db: NodeDb): void {
 }
 
 /** Numbers above every number tan handed out and every file in the dir (leftovers of an interrupted write too). */
-function nextNumbers(dir: string, db: NodeDb | null): { log: number; manifest: number } {
+function nextNumbers(dir: string, db: NodeDb | null, pendingNums: number[]): { log: number; manifest: number } {
   let next = db?.version.nextFileNum ?? 1;
   for (const name of listOrEmpty(dir)) {
     const f = parseFileNum(name.replace(/\.(logtmp|idxtmp)$/, (m) => (m === '.logtmp' ? '.log' : '.index')));
     if (f && f.fileNum >= next) next = f.fileNum + 1;
   }
+  // a pending BOOTSTRAP names a MANIFEST number: a new MANIFEST must never take it (pending.ts)
+  for (const m of pendingNums) if (m >= next) next = m + 1;
   if (!db) next = Math.max(next, 2);
   return { log: next, manifest: next + 1 };
+}
+
+/** What interrupted imports left in the bootstrap dir, to finish (committed) or drop (never committed) first. */
+function unfinishedImports(reader: TanReader): UnfinishedImport[] {
+  return reader
+    .pendingBootstraps()
+    .filter((p) => p.state !== 'undecided')
+    .map((p): UnfinishedImport => (p.state === 'committed' ? { action: 'finish', from: p.path, to: p.target } : { action: 'drop', path: p.path }));
 }
 
 /** What the new log's .index says: its records (none with entries) and the node's newest snapshot and state. */
@@ -47,7 +57,7 @@ type IndexOf = (fileNum: number) => LogIndex;
 function baseChange(reader: TanReader, c: bigint, n: bigint, db: NodeDb | null, keepOld: boolean, records: Buffer[], describe: string[], indexOf: IndexOf): TanChange {
   const dir = nodeDirOf(reader.tanDir, c, n);
   if (db) requireClean(db);
-  const nums = nextNumbers(dir, db);
+  const nums = nextNumbers(dir, db, reader.pendingBootstraps().filter((p) => p.clusterId === c && p.nodeId === n).map((p) => p.manifestNum));
   const old = db?.version.logs ?? [];
   const liveLogs = [...(keepOld ? old : []), nums.log];
   // what tan's open writes into the MANIFEST it creates (version_set.go logAndApply): a snapshot of the live logs
@@ -77,6 +87,7 @@ function baseChange(reader: TanReader, c: bigint, n: bigint, db: NodeDb | null, 
     manifest: { fileNum: nums.manifest, path: join(dir, manifestName(nums.manifest)), liveLogs, edits },
     obsolete: obsolete.filter((f) => existsSync(f)),
     bootstrap: { path: bootstrapFile(reader.tanDir, c, n), action: 'keep' },
+    unfinished: unfinishedImports(reader),
   };
 }
 
@@ -150,7 +161,8 @@ export function planTanImport(reader: TanReader, record: Snapshot, n: bigint): T
     snapshot: { start: record.index, fileNum, pos: 0 },
     state: { start: record.index, fileNum, pos: 0 },
   }));
-  change.bootstrap = { path: change.bootstrap.path, action: 'write', value: encodeTanRecords([encodeBootstrap({ addresses: new Map(), join: true, type: record.type })], reader.checksum) };
+  const value = encodeTanRecords([encodeBootstrap({ addresses: new Map(), join: true, type: record.type })], reader.checksum);
+  change.bootstrap = { path: change.bootstrap.path, action: 'write', value, pending: pendingBootstrapFile(reader.tanDir, c, n, change.manifest.fileNum) };
   return change;
 }
 
