@@ -6,51 +6,53 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CRASH_ENV } from '../../src/kv/pebble/writer-crash-points.js';
 import { TAN_CRASH_STEPS } from '../../src/tan/write/crash-points.js';
-import { cliJson, cliNdjson, cliPath, runCli } from '../helpers/cli.js';
+import { cliPath, runCli } from '../helpers/cli.js';
 import { copyFixture } from '../helpers/fixtures.js';
+import { clusterOf, readState, runWithCrash, tanFindings } from '../helpers/tan-crash.js';
 import { tanOps } from '../helpers/tan-ops.js';
 
 const OPS = 'tan-v4/ops';
 
-/** The cluster an operation changes: its -c, or the imported snapshot's cluster. */
-const clusterOf = (op: ReturnType<typeof tanOps>[number], dir: string): string => {
-  const args = op.args(dir, '');
-  const c = args.indexOf('-c');
-  return c >= 0 ? args[c + 1]! : op.imported!.clusterId;
-};
+async function healthy(nodehost: string): Promise<void> {
+  assert.deepEqual(await tanFindings(nodehost), [], 'no torn or damaged tan file, nothing unfinished');
+}
 
-function runWithCrash(args: string[], step: string): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { stdio: 'ignore', env: { ...process.env, [CRASH_ENV]: step } });
-    child.on('exit', (code, signal) => resolve({ code, signal }));
-  });
+/** The pending BOOTSTRAP files of logdb imports (src/tan/pending.ts) under the NodeHost dir. */
+function pendingFiles(nodehost: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else if (e.name.includes('.logdb-pending-')) found.push(e.name);
+    }
+  };
+  walk(nodehost);
+  return found;
 }
 
 /**
- * What the read commands say, with the copy's own path masked: ls-nodes and stats for every node, and dump-state,
- * ls-snapshots and dump-entries for the nodes of `clusterId` — a tan write touches only that node's own tan db
- * (one per node), and the listings and counts would show a change to any other.
+ * What check must say right after a kill at `step`: an import killed between its CURRENT and BOOTSTRAP renames
+ * is committed but unfinished (warning), one killed with its pending BOOTSTRAP written but not committed left an
+ * ignored file (info); every other kill leaves nothing for check to name.
  */
-async function readState(nodehost: string, clusterId: string): Promise<string> {
-  const nodes = await cliJson<any[]>(['ls-nodes', nodehost]);
-  // stats shows what a compaction record hides (what compact would still reclaim)
-  const stats = await cliJson<any>(['stats', nodehost, '--output', 'json']);
-  const parts: unknown[] = [nodes, stats.nodes];
-  for (const n of nodes.filter((node) => node.clusterId === clusterId)) {
-    const args = ['--cluster', n.clusterId, '--node', n.nodeId];
-    parts.push(await cliJson(['dump-state', nodehost, ...args]), await cliJson(['ls-snapshots', nodehost, ...args]), await cliNdjson(['dump-entries', nodehost, ...args]));
-  }
-  return JSON.stringify(parts).split(nodehost).join('<nodehost>');
-}
-
-async function healthy(nodehost: string): Promise<void> {
-  const r = await runCli(['check', nodehost, '--output', 'json']);
-  const bad = JSON.parse(r.stdout).findings.filter((f: any) => f.code.startsWith('tan-') && f.code !== 'tan-removed-node');
-  assert.deepEqual(bad, [], 'no torn or damaged tan file');
+async function assertFindingsAfterKill(nodehost: string, name: string, step: string, imported?: { clusterId: string; nodeId: string }): Promise<void> {
+  const findings = await tanFindings(nodehost);
+  const expected =
+    name === 'import-snapshot' && step === 'tan-current-renamed'
+      ? [{ code: 'tan-import-unfinished', severity: 'warning', ...imported! }]
+      : name === 'import-snapshot' && step === 'tan-bootstrap-pending'
+        ? [{ code: 'tan-import-leftover', severity: 'info', ...imported! }]
+        : [];
+  assert.deepEqual(
+    findings.map((f) => ({ code: f.code, severity: f.severity, clusterId: f.clusterId, nodeId: f.nodeId })),
+    expected,
+    `${step}: check's tan findings`,
+  );
+  assert.equal(pendingFiles(nodehost).length, expected.length, `${step}: pending BOOTSTRAP files`);
 }
 
 for (const name of ['remove-node', 'compact', 'import-snapshot']) {
@@ -83,7 +85,9 @@ for (const name of ['remove-node', 'compact', 'import-snapshot']) {
         killed++;
         const now = await readState(nodehost, clusterOf(op, dir));
         assert.ok(now === before || now === after, `${step}: reads as before or as after`);
-        await healthy(nodehost);
+        if (step === 'tan-current-renamed') assert.equal(now, after, `${step}: the import is committed`);
+        if (step === 'tan-bootstrap-pending') assert.equal(now, before, `${step}: the import is not committed`);
+        await assertFindingsAfterKill(nodehost, name, step, op.imported);
         const again = await runCli([...op.args(dir, nodehost), '--yes', '--no-backup']);
         if (now === before || name !== 'remove-node') {
           assert.equal(again.code, 0, `${step}: the rerun succeeds: ${again.stderr}`);
@@ -92,11 +96,12 @@ for (const name of ['remove-node', 'compact', 'import-snapshot']) {
           assert.equal(again.code, 4, `${step}: the node is already removed`);
         }
         await healthy(nodehost);
+        assert.deepEqual(pendingFiles(nodehost), [], `${step}: the rerun leaves no pending BOOTSTRAP`);
       } finally {
         cleanup();
       }
     }
-    assert.ok(killed >= 4, `the write was killed at ${killed} steps`);
+    assert.ok(killed >= (name === 'import-snapshot' ? 6 : 4), `the write was killed at ${killed} steps`);
   });
 }
 
@@ -141,7 +146,9 @@ for (const name of ['remove-node', 'compact', 'import-snapshot']) {
         await killAfter([...op.args(dir, nodehost), '--yes', '--no-backup'], at);
         const now = await readState(nodehost, clusterOf(op, dir));
         assert.ok(now === before || now === after, `killed after ${Math.round(at)} ms: reads as before or as after`);
-        await healthy(nodehost);
+        // a kill between an import's two renames leaves it committed and unfinished; anything else, nothing
+        const left = (await tanFindings(nodehost)).filter((f) => !(f.code === 'tan-import-unfinished' && now === after) && !(f.code === 'tan-import-leftover' && now === before));
+        assert.deepEqual(left, [], `killed after ${Math.round(at)} ms: no torn or damaged tan file`);
       } finally {
         cleanup();
       }
