@@ -2,8 +2,9 @@
  * What an import-snapshot on tan killed around its commit point leaves (src/tan/pending.ts), and how the next
  * logdb write deals with it: committed (killed between the CURRENT and the BOOTSTRAP renames) it reads as done,
  * with one warning, and the next write on the NodeHost — any node — renames the pending BOOTSTRAP into place first
- * (shown by --dry-run, which changes nothing); not committed (killed with the pending BOOTSTRAP written) it reads as
- * not done, and the next write deletes the file. A write killed right after finishing reads as the import done.
+ * (shown by --dry-run, which changes nothing); meanwhile every read command agrees with v4's own after dir
+ * (expected.json). Not committed (killed with the pending BOOTSTRAP written) it reads as not done, as v4's before
+ * dir, and the next write deletes the file. A write killed right after finishing reads as the import done.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
@@ -11,8 +12,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { copyFixture, readJson } from '../helpers/fixtures.js';
+import { assertReadCommandsAgree } from '../helpers/expected.js';
 import { readState, runWithCrash, tanFindings } from '../helpers/tan-crash.js';
-import { tanOps, type TanOp } from '../helpers/tan-ops.js';
+import { expectedAt, recordedNodeHostDir, tanOps, type TanOp } from '../helpers/tan-ops.js';
 import { treeFingerprint } from '../helpers/tree.js';
 
 const OPS = 'tan-v4/ops';
@@ -92,6 +94,7 @@ test('an import killed between its renames reads as done, warns once per read, a
     const { clusterId, nodeId } = s.imp.imported!;
     assert.equal(pendingIn(s.bootstrapDir).length, 1, 'the pending BOOTSTRAP is left');
     assert.equal(await readState(s.nodehost, clusterId), after.state, 'every read command reads the import as done');
+    await assertReadCommandsAgree(s.nodehost, expectedAt(join(s.dir, s.imp.after), recordedNodeHostDir(s.dir), s.nodehost, s.imp.imported));
 
     const ls = await runCli(['ls-nodes', s.nodehost, '--output', 'json']);
     assert.equal(ls.code, 0, ls.stderr);
@@ -151,6 +154,7 @@ test('an import killed before its commit reads as not done, without a warning, a
     const { clusterId, nodeId } = s.imp.imported!;
     assert.equal(pendingIn(s.bootstrapDir).length, 1, 'the pending BOOTSTRAP is left');
     assert.equal(await readState(s.nodehost, clusterId), before, 'every read command reads the node as before');
+    await assertReadCommandsAgree(s.nodehost, readJson(join(s.dir, 'before-plain/expected.json')));
     const ls = await runCli(['ls-nodes', s.nodehost]);
     assert.equal(ls.stderr, '', 'an uncommitted import is not worth a warning');
     const leftover = (await tanFindings(s.nodehost)).filter((f) => f.code === 'tan-import-leftover');
