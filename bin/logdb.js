@@ -12,6 +12,7 @@ if ((first === '--version' || first === '-V') && rest.length === 0) {
   }
   process.stdout.write(`${version}\n`);
 } else {
-  const { main } = await import('../dist/src/cli/main.js');
+  // the bundle of dist/src/cli/main.js that `npm run build` writes (scripts/bundle.mjs)
+  const { main } = await import('../dist/cli/main.js');
   main(process.argv);
 }
