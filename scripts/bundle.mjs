@@ -1,29 +1,53 @@
-// Bundles the compiled CLI (dist/src/cli/main.js, from tsc) into a few files under dist/cli/, which bin/logdb.js
-// loads. A short command otherwise spends most of its time finding, reading and compiling some 80 modules one by
-// one; bundled, it loads a handful of chunks. Each command and each storage backend stays a chunk of its own
-// (code splitting at the dynamic imports), so a command still loads only what it runs.
+// Bundles the compiled CLI (dist/src/cli/main.js, from tsc) into one CommonJS file, dist/cli/logdb.cjs, which
+// bin/logdb.js loads, then saves V8's code cache for it (scripts/code-cache.cjs). A short command otherwise spends
+// most of its time finding, reading and compiling some 80 modules through Node's asynchronous ES module loader.
+// Modules behind a dynamic import (each command, each storage backend) are still only initialised when used.
 //
-// Native addons stay outside the bundle, as do the packages loaded with createRequire (protobufjs, long.js,
-// snappyjs): they are only loaded when used. CommonJS code inside the bundle (commander, cli-table3) calls
-// `require` for Node's built-ins, which an ES module lacks: the banner defines it.
+// Native addons stay outside the bundle, as do the packages loaded on first use (protobufjs, long.js, snappyjs,
+// cli-table3, hash-wasm). `import.meta.url` is the bundle's own URL. The bundle holds no import() of its own:
+// src/util/import-file.ts is swapped for a call to the loader's (bin/load-cli.js says why).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'cli');
+const outfile = join(outdir, 'logdb.cjs');
 rmSync(outdir, { recursive: true, force: true });
+
+/** src/util/import-file.ts, importing through the loader. */
+const importThroughLoader = {
+  name: 'import-through-loader',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]util[\\/]import-file\.js$/ }, () => ({
+      contents: 'export function importFile(url) { return __logdbImportFile(url); }',
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
   entryPoints: [join(root, 'dist', 'src', 'cli', 'main.js')],
-  outdir,
+  outfile,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['classic-level', 'os-lock', 'protobufjs', 'long', 'snappyjs'],
-  banner: { js: "import { createRequire as __logdbCreateRequire } from 'node:module'; const require = __logdbCreateRequire(import.meta.url);" },
-  chunkNames: 'chunk-[hash]',
+  external: ['classic-level', 'os-lock', 'protobufjs', 'long', 'snappyjs', 'cli-table3', 'hash-wasm'],
+  define: { 'import.meta.url': '__logdbModuleUrl' },
+  banner: { js: "const __logdbModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [importThroughLoader],
   logLevel: 'warning',
 });
+if (/[^\w$.]import\(/.test(readFileSync(outfile, 'utf8'))) {
+  throw new Error('bundle: dist/cli/logdb.cjs calls import() itself; route it through src/util/import-file.ts');
+}
+// the ID that ties the code cache to these exact bytes (bin/load-cli.js)
+const id = createHash('sha256').update(readFileSync(outfile)).digest('hex').slice(0, 16);
+appendFileSync(outfile, `//# logdbBuildId=${id}\n`);
+
+const cache = spawnSync(process.execPath, [join(root, 'scripts', 'code-cache.cjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
+if (cache.status !== 0) console.warn('bundle: no code cache was saved; the CLI works without it, only slower to start');
