@@ -29,6 +29,25 @@ const importThroughLoader = {
   },
 };
 
+/**
+ * commander loads node:child_process (with net and streams: ~5 ms) for executable subcommands, which logdb has
+ * none of: it gets the module on first use instead.
+ */
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      contents:
+        "let loaded; const load = () => (loaded ??= require('node:child_process'));\n" +
+        'module.exports = new Proxy({}, { get: (_, name) => load()[name], has: (_, name) => name in load() });\n',
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
   entryPoints: [join(root, 'dist', 'src', 'cli', 'main.js')],
   outfile,
@@ -39,7 +58,7 @@ await build({
   external: ['classic-level', 'os-lock', 'protobufjs', 'long', 'snappyjs', 'cli-table3', 'hash-wasm'],
   define: { 'import.meta.url': '__logdbModuleUrl' },
   banner: { js: "const __logdbModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [importThroughLoader],
+  plugins: [importThroughLoader, lazyChildProcessForCommander],
   logLevel: 'warning',
 });
 if (/[^\w$.]import\(/.test(readFileSync(outfile, 'utf8'))) {

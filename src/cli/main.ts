@@ -29,18 +29,19 @@ function packageVersion(): string {
 
 async function runCommand(def: CommandDef, command: Command, args: string[]): Promise<void> {
   const opts = command.opts();
-  configureColour(opts.color === false);
+  await configureColour(opts.color === false);
   await def.run({
     args,
     opts,
     format: resolveFormat(opts),
-    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    // stderr first: process.stdin is created on first use (with Node's file streams) and is seldom needed
+    interactive: Boolean(process.stderr.isTTY && process.stdin.isTTY),
   });
 }
 
 export async function main(argv: string[]): Promise<void> {
   installPipeHandling();
-  configureColour(argv.includes('--no-color'));
+  await configureColour(argv.includes('--no-color'));
   let code = EXIT_CODES.ok;
   // `logdb <command> …` loads just that command; help, errors and anything else load them all
   const requested = argv[2];

@@ -65,11 +65,11 @@ describe('renderTable', () => {
     }
   });
 
-  it('a bold header on a terminal is still cli-table3\'s table', () => {
+  it('a bold header on a terminal is still cli-table3\'s table', async () => {
     const saved = process.env.FORCE_COLOR;
     process.env.FORCE_COLOR = '1';
     try {
-      configureColour(false);
+      await configureColour(false);
       const rows = [['1', '2', 'x']];
       const table = renderTable(LS_NODES_COLUMNS, rows);
       assert.match(table, /\u001b\[1mCLUSTER\u001b\[22m/);
@@ -77,7 +77,7 @@ describe('renderTable', () => {
     } finally {
       if (saved === undefined) delete process.env.FORCE_COLOR;
       else process.env.FORCE_COLOR = saved;
-      configureColour(false);
+      await configureColour(false);
     }
   });
 
