@@ -31,7 +31,7 @@ export function fixture(name) {
 
 /** Fails plainly when the build the benches run is missing. */
 export function requireBuild() {
-  if (!existsSync(join(repoRoot, 'dist', 'src', 'cli', 'main.js'))) {
+  if (!existsSync(join(repoRoot, 'dist', 'src', 'cli', 'main.js')) || !existsSync(join(repoRoot, 'dist', 'cli', 'logdb.cjs'))) {
     console.error('bench: dist/ is missing: run `npm run build` first');
     process.exit(2);
   }
