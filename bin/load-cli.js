@@ -5,8 +5,8 @@
 // and saves the code V8 compiled (dist/cli/logdb-<build id>.cache); V8 takes it only when its version and flags
 // match the build's (otherwise it compiles as usual), and the build ID ties the cache to the exact bundle.
 //
-// The bundle is compiled as a function of (exports, require, module, __filename, __dirname, importFile): code
-// compiled from a cache cannot call import() itself, so it imports users' modules through this file's import().
+// The bundle is compiled as a function of (exports, require, module, __filename, __dirname, __logdbImportFile):
+// code compiled from a cache cannot call import() itself, so it imports users' modules through this file's import().
 'use strict';
 const { readFileSync } = require('node:fs');
 const Module = require('node:module');

@@ -1,7 +1,7 @@
 // Saves V8's code cache for the bundle (see bin/load-cli.js): compiles it without a cache, runs a few read
-// commands in this process — the help, `ls-nodes` and `info` on copies of a small Pebble and a small LevelDB
-// LogDB from test/fixtures — so that the functions every read command runs are compiled, then writes what V8
-// compiled. Without the fixtures (a package built elsewhere) it saves what the help compiled.
+// commands in this process — the help, `info`, and `ls-nodes` as a table and as JSON on copies of a small Pebble
+// and a small LevelDB LogDB from test/fixtures — so that the functions every read command runs are compiled, then
+// writes what V8 compiled. Without the fixtures it saves what the help compiled.
 'use strict';
 const { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
@@ -17,12 +17,12 @@ async function main() {
   const exit = process.exit;
   try {
     const runs = [[]];
-    for (const dataset of ['pebble-v3.3.8/basic', 'leveldb-v3.2.8/basic']) {
+    for (const dataset of ['pebble-v3.3.8/snapshots', 'leveldb-v3.2.8/snapshots']) {
       const from = join(root, 'test', 'fixtures', dataset, 'nodehost');
       if (!existsSync(from)) continue;
       const copy = join(work, dataset.replace('/', '-'));
       cpSync(from, copy, { recursive: true });
-      runs.push(['ls-nodes', copy], ['info', copy]);
+      runs.push(['info', copy], ['ls-nodes', copy], ['ls-nodes', copy, '--output', 'json']);
     }
     for (const args of runs) {
       // the CLI ends with process.exit: here that ends one run
