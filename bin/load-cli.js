@@ -28,7 +28,7 @@ const importFile = (url) => import(url);
  * Returns its exports, the script, and where its code cache belongs.
  */
 function loadCli({ useCache = true } = {}) {
-  const source = readFileSync(bundle, 'utf8');
+  const source = readFileSync(bundle, 'latin1'); // ASCII only (scripts/bundle.mjs checks)
   const cache = cacheFile(source);
   let cachedData;
   try {

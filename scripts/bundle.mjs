@@ -59,8 +59,12 @@ await build({
   define: { 'import.meta.url': '__logdbModuleUrl' },
   banner: { js: "const __logdbModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [importThroughLoader, lazyChildProcessForCommander],
+  // no comments or indentation: a third of the bytes every command reads; names are kept (stack traces)
+  minifyWhitespace: true,
   logLevel: 'warning',
 });
+// ASCII only (esbuild escapes everything else in strings), so the loader reads it as latin1: no UTF-8 decoding
+if (/[^\x00-\x7f]/.test(readFileSync(outfile, 'latin1'))) throw new Error('bundle: dist/cli/logdb.cjs is not ASCII');
 if (/[^\w$.]import\(/.test(readFileSync(outfile, 'utf8'))) {
   throw new Error('bundle: dist/cli/logdb.cjs calls import() itself; route it through src/util/import-file.ts');
 }
