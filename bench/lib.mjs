@@ -31,7 +31,7 @@ export function fixture(name) {
 
 /** Fails plainly when the build the benches run is missing. */
 export function requireBuild() {
-  if (!existsSync(join(repoRoot, 'dist', 'src', 'cli', 'main.js'))) {
+  if (!existsSync(join(repoRoot, 'dist', 'src', 'cli', 'main.js')) || !existsSync(join(repoRoot, 'dist', 'cli', 'logdb.cjs'))) {
     console.error('bench: dist/ is missing: run `npm run build` first');
     process.exit(2);
   }
@@ -60,15 +60,15 @@ export function copy(dir) {
   return [to, () => rmSync(root, { recursive: true, force: true })];
 }
 
-/** Runs a whole process, stdout to /dev/null; returns seconds and peak RSS in MB. */
-export function timeProcess(args, { stdoutFile = '/dev/null' } = {}) {
+/** Runs a whole process, stdout to /dev/null, expecting exit `status`; returns seconds and peak RSS in MB. */
+export function timeProcess(args, { stdoutFile = '/dev/null', status = 0 } = {}) {
   const hasTime = existsSync('/usr/bin/time');
   const cmd = hasTime ? '/usr/bin/time' : args[0];
   const argv = hasTime ? ['-f', '%M', ...args] : args.slice(1);
   const start = process.hrtime.bigint();
   const r = spawnSync('sh', ['-c', `"$0" "$@" > ${stdoutFile}`, cmd, ...argv], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  if (r.status !== status) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   const rssKb = hasTime ? Number(r.stderr.trim().split('\n').pop()) : NaN;
   return { seconds, rssMb: rssKb / 1024 };
 }

@@ -10,29 +10,38 @@ import { buildProgram, commanderMessage, resolveFormat } from './program.js';
 import { reportError } from './report-error.js';
 import { finish, installPipeHandling } from './stdout.js';
 
+/**
+ * The version in logdb's package.json: the nearest one above this module, which runs from dist/src/cli/ (tsc) or
+ * from the bundle in dist/cli/ (scripts/bundle.mjs).
+ */
 function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
-    return String(pkg.version);
-  } catch {
-    return '0.0.0';
+  for (let dir = new URL('.', import.meta.url); ; ) {
+    try {
+      return String(JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')).version);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return '0.0.0';
+    }
+    const parent = new URL('..', dir);
+    if (parent.href === dir.href) return '0.0.0';
+    dir = parent;
   }
 }
 
 async function runCommand(def: CommandDef, command: Command, args: string[]): Promise<void> {
   const opts = command.opts();
-  configureColour(opts.color === false);
+  await configureColour(opts.color === false);
   await def.run({
     args,
     opts,
     format: resolveFormat(opts),
-    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    // stderr first: process.stdin is created on first use (with Node's file streams) and is seldom needed
+    interactive: Boolean(process.stderr.isTTY && process.stdin.isTTY),
   });
 }
 
 export async function main(argv: string[]): Promise<void> {
   installPipeHandling();
-  configureColour(argv.includes('--no-color'));
+  await configureColour(argv.includes('--no-color'));
   let code = EXIT_CODES.ok;
   // `logdb <command> …` loads just that command; help, errors and anything else load them all
   const requested = argv[2];

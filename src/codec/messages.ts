@@ -11,7 +11,7 @@
  *  - fields go out in ascending field-number order.
  * Map fields (`map<uint64,string>` addresses, `map<uint64,bool>` removed) are written by Go in random map
  * order. On the wire a map is nothing but a repeated sub-message {key = 1, value = 2}, both always written, so
- * the schema below declares them exactly that way: protobufjs then hands the entries over in wire order (and
+ * the schema (messages-protobufjs.ts) declares them exactly that way: protobufjs then hands the entries over in wire order (and
  * writes them in the order given) without turning uint64 keys into "hash strings". The encoders write map
  * entries in ascending key order by default — deterministic, and a valid Dragonboat marshal — or, with
  * `{ mapOrder: 'insertion' }`, in the Map's own order, which for a decoded value is the order on disk and so
@@ -20,122 +20,16 @@
  * Decoders accept absent fields (they read as zero / empty / false; bytes as null), skip unknown fields, let the
  * last of duplicate map keys win, and turn every malformed input into a CodecError. All uint64 values are exact
  * bigints. Strings are decoded as UTF-8 (Go would keep invalid bytes; such strings do not round-trip).
+ *
+ * Encoding goes through protobufjs, loaded on the first encode; decoding is by hand (messages-wire.ts) with
+ * protobufjs behind it for input the hand decoders refuse, so a read command never loads protobufjs.
  */
 
-import { createRequire } from 'node:module';
-import type * as Protobuf from 'protobufjs';
-import { CodecError, wrapCodecError } from './errors.js';
+import { CodecError } from './errors.js';
+import { encodeWith, protobufjsDecoders } from './messages-protobufjs.js';
+import { wireBootstrap, wireConfigChange, wireRaftDataStatus, wireSnapshot, wireSnapshotHeader, wireState } from './messages-wire.js';
+import { WireError } from './proto-wire.js';
 import { assertU64 } from './uint64.js';
-
-// protobufjs's one-file build: the same library as its package entry point, which loads 45 modules one by one
-// (a third of the CLI's start-up). The bundle cannot find long.js by itself: it is given protobufjs's own.
-const require = createRequire(import.meta.url);
-const protobuf = require('protobufjs/dist/protobuf.min.js') as typeof Protobuf;
-if (!protobuf.util.Long) {
-  protobuf.util.Long = createRequire(require.resolve('protobufjs'))('long');
-  protobuf.configure();
-}
-
-// ---- Schema ---------------------------------------------------------------------------------------------
-
-const SCHEMA = `
-syntax = "proto2";
-package dragonboat;
-
-// A map<uint64, string> / map<uint64, bool> entry, spelled out.
-message U64StringPair { optional uint64 key = 1; optional string value = 2; }
-message U64BoolPair   { optional uint64 key = 1; optional bool   value = 2; }
-
-message State {
-  optional uint64 term = 1;
-  optional uint64 vote = 2;
-  optional uint64 commit = 3;
-}
-
-message Bootstrap {
-  repeated U64StringPair addresses = 1;
-  optional bool join = 2;
-  optional int32 type = 3;
-}
-
-message Membership {
-  optional uint64 config_change_id = 1;
-  repeated U64StringPair addresses = 2;
-  repeated U64BoolPair removed = 3;
-  repeated U64StringPair observers = 4;
-  repeated U64StringPair witnesses = 5;
-}
-
-message SnapshotFile {
-  optional string filepath = 2;
-  optional uint64 file_size = 3;
-  optional uint64 file_id = 4;
-  optional bytes metadata = 5;
-}
-
-message Snapshot {
-  optional string filepath = 2;
-  optional uint64 file_size = 3;
-  optional uint64 index = 4;
-  optional uint64 term = 5;
-  optional Membership membership = 6;
-  repeated SnapshotFile files = 7;
-  optional bytes checksum = 8;
-  optional bool dummy = 9;
-  optional uint64 cluster_id = 10;
-  optional int32 type = 11;
-  optional bool imported = 12;
-  optional uint64 on_disk_index = 13;
-  optional bool witness = 14;
-}
-
-message ConfigChange {
-  optional uint64 config_change_id = 1;
-  optional int32 type = 2;
-  optional uint64 node_id = 3;
-  optional string address = 4;
-  optional bool initialize = 5;
-}
-
-message RaftDataStatus {
-  optional string address = 1;
-  optional uint32 bin_ver = 2;
-  optional uint64 hard_hash = 3;
-  optional string logdb_type = 4;
-  optional string hostname = 5;
-  optional uint64 deployment_id = 6;
-  optional uint64 step_worker_count = 7;
-  optional uint64 logdb_shard_count = 8;
-  optional uint64 max_session_count = 9;
-  optional uint64 entry_batch_size = 10;
-  optional bool address_by_node_host_id = 11;
-}
-
-message SnapshotHeader {
-  optional uint64 session_size = 1;
-  optional uint64 data_store_size = 2;
-  optional uint64 unreliable_time = 3;
-  optional string git_version = 4;
-  optional bytes header_checksum = 5;
-  optional bytes payload_checksum = 6;
-  optional int32 checksum_type = 7;
-  optional uint64 version = 8;
-  optional int32 compression_type = 9;
-}
-`;
-
-if (!protobuf.util.Long) {
-  // Without long.js protobufjs returns uint64 values as doubles and loses precision past 2^53.
-  throw new Error('codec/protobuf: protobufjs was loaded without long.js; uint64 values would lose precision');
-}
-
-const root = protobuf.parse(SCHEMA, { keepCase: true }).root;
-const StateType = root.lookupType('dragonboat.State');
-const BootstrapType = root.lookupType('dragonboat.Bootstrap');
-const SnapshotType = root.lookupType('dragonboat.Snapshot');
-const ConfigChangeType = root.lookupType('dragonboat.ConfigChange');
-const RaftDataStatusType = root.lookupType('dragonboat.RaftDataStatus');
-const SnapshotHeaderType = root.lookupType('dragonboat.SnapshotHeader');
 
 // ---- Public shapes --------------------------------------------------------------------------------------
 
@@ -244,16 +138,6 @@ interface LongLike {
   high: number;
 }
 
-const TWO_32 = 4294967296n;
-
-/** A protobufjs uint64 (a Long, or a number when it fits) as an exact bigint; absent → 0n. */
-function fromLong(value: unknown): bigint {
-  if (value === undefined || value === null) return 0n;
-  if (typeof value === 'number') return BigInt(value);
-  const { low, high } = value as LongLike;
-  return BigInt(high >>> 0) * TWO_32 + BigInt(low >>> 0);
-}
-
 function toLong(value: bigint, what: string): LongLike {
   assertU64(value, what);
   return { low: Number(value & 0xffffffffn) | 0, high: Number(value >> 32n) | 0 };
@@ -274,16 +158,6 @@ function toBool(value: boolean, what: string): boolean {
 function toStr(value: string, what: string): string {
   if (typeof value !== 'string') throw new RangeError(`${what} ${String(value)} is not a string`);
   return value;
-}
-
-/** A bytes field: null when absent; a private copy (not a view into the input) when present. */
-function optionalBytes(message: Record<string, unknown>, field: string): Buffer | null {
-  if (!Object.prototype.hasOwnProperty.call(message, field) || message[field] == null) return null;
-  return Buffer.from(message[field] as Uint8Array); // copies
-}
-
-function has(message: Record<string, unknown>, field: string): boolean {
-  return Object.prototype.hasOwnProperty.call(message, field) && message[field] != null;
 }
 
 // ---- Maps -----------------------------------------------------------------------------------------------
@@ -312,42 +186,28 @@ function encodeBoolMap(map: Map<bigint, boolean>, what: string, options: EncodeO
   }));
 }
 
-function decodeStringMap(pairs: unknown): Map<bigint, string> {
-  const map = new Map<bigint, string>();
-  for (const pair of (pairs as Array<{ key?: unknown; value?: string }> | undefined) ?? []) {
-    map.set(fromLong(pair.key), pair.value ?? '');
+// ---- Decoding -------------------------------------------------------------------------------------------
+
+/**
+ * The hand-written decoder's result (messages-wire.ts); for input it refuses, protobufjs's — which throws the
+ * CodecError damaged input has always given, or decodes what protobufjs tolerates (overlong varints of unknown
+ * fields, groups).
+ */
+function decodeWire<T>(wire: (buf: Buffer) => T, reference: (buf: Buffer) => T, buf: Buffer): T {
+  if (Buffer.isBuffer(buf)) {
+    try {
+      return wire(buf);
+    } catch (err) {
+      if (!(err instanceof WireError)) throw err;
+    }
   }
-  return map;
-}
-
-function decodeBoolMap(pairs: unknown): Map<bigint, boolean> {
-  const map = new Map<bigint, boolean>();
-  for (const pair of (pairs as Array<{ key?: unknown; value?: boolean }> | undefined) ?? []) {
-    map.set(fromLong(pair.key), pair.value ?? false);
-  }
-  return map;
-}
-
-// ---- Generic encode / decode ----------------------------------------------------------------------------
-
-function encodeWith(type: protobuf.Type, message: Record<string, unknown>): Buffer {
-  const bytes = type.encode(message).finish();
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-function decodeWith(type: protobuf.Type, buf: Buffer): Record<string, any> {
-  if (!(buf instanceof Uint8Array)) throw new CodecError(`codec/protobuf: ${type.name} input is not a Buffer`);
-  try {
-    return type.decode(buf) as unknown as Record<string, any>;
-  } catch (err) {
-    throw wrapCodecError('protobuf', `corrupt ${type.name}`, err);
-  }
+  return reference(buf);
 }
 
 // ---- State ----------------------------------------------------------------------------------------------
 
 export function encodeState(state: State): Buffer {
-  return encodeWith(StateType, {
+  return encodeWith('State', {
     term: toLong(state.term, 'state term'),
     vote: toLong(state.vote, 'state vote'),
     commit: toLong(state.commit, 'state commit'),
@@ -355,14 +215,13 @@ export function encodeState(state: State): Buffer {
 }
 
 export function decodeState(buf: Buffer): State {
-  const m = decodeWith(StateType, buf);
-  return { term: fromLong(m.term), vote: fromLong(m.vote), commit: fromLong(m.commit) };
+  return decodeWire(wireState, protobufjsDecoders.state, buf);
 }
 
 // ---- Bootstrap ------------------------------------------------------------------------------------------
 
 export function encodeBootstrap(bootstrap: Bootstrap, options?: EncodeOptions): Buffer {
-  return encodeWith(BootstrapType, {
+  return encodeWith('Bootstrap', {
     addresses: encodeStringMap(bootstrap.addresses, 'bootstrap addresses', options),
     join: toBool(bootstrap.join, 'bootstrap join'),
     type: toInt32(bootstrap.type, 'bootstrap type'),
@@ -370,8 +229,7 @@ export function encodeBootstrap(bootstrap: Bootstrap, options?: EncodeOptions): 
 }
 
 export function decodeBootstrap(buf: Buffer): Bootstrap {
-  const m = decodeWith(BootstrapType, buf);
-  return { addresses: decodeStringMap(m.addresses), join: m.join ?? false, type: m.type ?? 0 };
+  return decodeWire(wireBootstrap, protobufjsDecoders.bootstrap, buf);
 }
 
 // ---- Snapshot -------------------------------------------------------------------------------------------
@@ -421,52 +279,17 @@ function snapshotMessage(snapshot: Snapshot, options: EncodeOptions | undefined)
 }
 
 export function encodeSnapshot(snapshot: Snapshot, options?: EncodeOptions): Buffer {
-  return encodeWith(SnapshotType, snapshotMessage(snapshot, options));
-}
-
-function membershipFrom(m: Record<string, any> | null | undefined): Membership {
-  if (!m) return emptyMembership();
-  return {
-    configChangeId: fromLong(m.config_change_id),
-    addresses: decodeStringMap(m.addresses),
-    removed: decodeBoolMap(m.removed),
-    observers: decodeStringMap(m.observers),
-    witnesses: decodeStringMap(m.witnesses),
-  };
-}
-
-function fileFrom(m: Record<string, any>): SnapshotFile {
-  return {
-    filepath: m.filepath ?? '',
-    fileSize: fromLong(m.file_size),
-    fileId: fromLong(m.file_id),
-    metadata: optionalBytes(m, 'metadata'),
-  };
+  return encodeWith('Snapshot', snapshotMessage(snapshot, options));
 }
 
 export function decodeSnapshot(buf: Buffer): Snapshot {
-  const m = decodeWith(SnapshotType, buf);
-  return {
-    filepath: m.filepath ?? '',
-    fileSize: fromLong(m.file_size),
-    index: fromLong(m.index),
-    term: fromLong(m.term),
-    membership: membershipFrom(has(m, 'membership') ? m.membership : null),
-    files: ((m.files as Array<Record<string, any>> | undefined) ?? []).map(fileFrom),
-    checksum: optionalBytes(m, 'checksum'),
-    dummy: m.dummy ?? false,
-    clusterId: fromLong(m.cluster_id),
-    type: m.type ?? 0,
-    imported: m.imported ?? false,
-    onDiskIndex: fromLong(m.on_disk_index),
-    witness: m.witness ?? false,
-  };
+  return decodeWire(wireSnapshot, protobufjsDecoders.snapshot, buf);
 }
 
 // ---- ConfigChange ---------------------------------------------------------------------------------------
 
 export function encodeConfigChange(cc: ConfigChange): Buffer {
-  return encodeWith(ConfigChangeType, {
+  return encodeWith('ConfigChange', {
     config_change_id: toLong(cc.configChangeId, 'config change ID'),
     type: toInt32(cc.type, 'config change type'),
     node_id: toLong(cc.nodeId, 'config change node ID'),
@@ -476,14 +299,7 @@ export function encodeConfigChange(cc: ConfigChange): Buffer {
 }
 
 export function decodeConfigChange(buf: Buffer): ConfigChange {
-  const m = decodeWith(ConfigChangeType, buf);
-  return {
-    configChangeId: fromLong(m.config_change_id),
-    type: m.type ?? 0,
-    nodeId: fromLong(m.node_id),
-    address: m.address ?? '',
-    initialize: m.initialize ?? false,
-  };
+  return decodeWire(wireConfigChange, protobufjsDecoders.configChange, buf);
 }
 
 // ---- RaftDataStatus -------------------------------------------------------------------------------------
@@ -507,24 +323,11 @@ export function encodeRaftDataStatus(status: RaftDataStatus): Buffer {
   if (status.addressByNodeHostId !== null && status.addressByNodeHostId !== undefined) {
     message.address_by_node_host_id = toBool(status.addressByNodeHostId, 'address by NodeHost ID');
   }
-  return encodeWith(RaftDataStatusType, message);
+  return encodeWith('RaftDataStatus', message);
 }
 
 export function decodeRaftDataStatus(buf: Buffer): RaftDataStatus {
-  const m = decodeWith(RaftDataStatusType, buf);
-  return {
-    address: m.address ?? '',
-    binVer: m.bin_ver ?? 0,
-    hardHash: fromLong(m.hard_hash),
-    logdbType: m.logdb_type ?? '',
-    hostname: m.hostname ?? '',
-    deploymentId: fromLong(m.deployment_id),
-    stepWorkerCount: fromLong(m.step_worker_count),
-    logdbShardCount: fromLong(m.logdb_shard_count),
-    maxSessionCount: fromLong(m.max_session_count),
-    entryBatchSize: fromLong(m.entry_batch_size),
-    addressByNodeHostId: has(m, 'address_by_node_host_id') ? Boolean(m.address_by_node_host_id) : null,
-  };
+  return decodeWire(wireRaftDataStatus, protobufjsDecoders.raftDataStatus, buf);
 }
 
 // ---- SnapshotHeader -------------------------------------------------------------------------------------
@@ -544,20 +347,9 @@ export function encodeSnapshotHeader(header: SnapshotHeader): Buffer {
   };
   if (header.headerChecksum !== null && header.headerChecksum !== undefined) message.header_checksum = header.headerChecksum;
   if (header.payloadChecksum !== null && header.payloadChecksum !== undefined) message.payload_checksum = header.payloadChecksum;
-  return encodeWith(SnapshotHeaderType, message);
+  return encodeWith('SnapshotHeader', message);
 }
 
 export function decodeSnapshotHeader(buf: Buffer): SnapshotHeader {
-  const m = decodeWith(SnapshotHeaderType, buf);
-  return {
-    sessionSize: fromLong(m.session_size),
-    dataStoreSize: fromLong(m.data_store_size),
-    unreliableTime: fromLong(m.unreliable_time),
-    gitVersion: m.git_version ?? '',
-    headerChecksum: optionalBytes(m, 'header_checksum'),
-    payloadChecksum: optionalBytes(m, 'payload_checksum'),
-    checksumType: m.checksum_type ?? 0,
-    version: Number(fromLong(m.version)),
-    compressionType: m.compression_type ?? 0,
-  };
+  return decodeWire(wireSnapshotHeader, protobufjsDecoders.snapshotHeader, buf);
 }

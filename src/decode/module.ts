@@ -11,6 +11,7 @@ import type { Entry } from '../codec/colfer.js';
 import { entryTypeName } from '../codec/enums.js';
 import { stringifyJson } from '../cli/json.js';
 import { usageError } from '../errors.js';
+import { importFile } from '../util/import-file.js';
 import type { DecodeResult, UserDecoder } from './user-decoder.js';
 
 export interface DecoderEntry {
@@ -44,7 +45,7 @@ export async function loadModuleDecoder(file: string): Promise<UserDecoder> {
   if (!existsSync(path)) throw usageError(`--decoder: ${file}: no such file`);
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    mod = await importFile(pathToFileURL(path).href);
   } catch (err) {
     throw usageError(`--decoder: ${file} does not load: ${errorText(err)}`);
   }
