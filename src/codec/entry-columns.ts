@@ -109,8 +109,8 @@ export class EntryColumns {
         type = header === 0x82 ? -x | 0 : x | 0;
       } else if (header & 0x80) {
         if (pos + 8 > end) return false;
-        hi[base + field] = buf.readUInt32BE(pos);
-        lo[base + field] = buf.readUInt32BE(pos + 4);
+        hi[base + field] = ((buf[pos]! << 24) | (buf[pos + 1]! << 16) | (buf[pos + 2]! << 8) | buf[pos + 3]!) >>> 0;
+        lo[base + field] = ((buf[pos + 4]! << 24) | (buf[pos + 5]! << 16) | (buf[pos + 6]! << 8) | buf[pos + 7]!) >>> 0;
         pos += 8;
       } else {
         // a varint: 7 bytes carry 49 bits (exact in a double); bytes 8 and 9 (non-canonical) complete 64 bits

@@ -154,7 +154,10 @@ function decodedEnd(cols: EntryColumns, i: number, hi: Uint32Array, lo: Uint32Ar
  * mostly do: the term and type, the session's client ID, series ID and responded-to) and copied in one call.
  */
 class CachedSegment {
-  readonly bytes = Buffer.alloc(256);
+  /** where the segment is built */
+  readonly scratch = Buffer.alloc(256);
+  /** the segment, exactly */
+  bytes = Buffer.alloc(0);
   length = -1;
   private readonly keyHi = new Float64Array(3).fill(-1);
   private readonly keyLo = new Float64Array(3).fill(-1);
@@ -182,9 +185,10 @@ const DECODED_ENCODED_PLAIN = Buffer.concat([DECODED, ENCODED_PLAIN]);
 function termToKey(hi: Uint32Array, lo: Uint32Array, b: number, type: number): CachedSegment {
   const seg = TERM_TO_KEY;
   if (seg.matches(hi[b + FIELD_TERM]!, lo[b + FIELD_TERM]!, type, 0, 0, 0)) return seg;
-  let p = put(seg.bytes, 0, TERM);
-  p = putU64(seg.bytes, p, hi[b + FIELD_TERM]!, lo[b + FIELD_TERM]!);
-  seg.length = put(seg.bytes, p, TYPE_TO_KEY[type]!);
+  let p = put(seg.scratch, 0, TERM);
+  p = putU64(seg.scratch, p, hi[b + FIELD_TERM]!, lo[b + FIELD_TERM]!);
+  seg.length = put(seg.scratch, p, TYPE_TO_KEY[type]!);
+  seg.bytes = Buffer.from(seg.scratch.subarray(0, seg.length));
   return seg;
 }
 
@@ -198,13 +202,14 @@ function clientToCmd(hi: Uint32Array, lo: Uint32Array, b: number): CachedSegment
   const rh = hi[b + FIELD_RESPONDED_TO]!;
   const rl = lo[b + FIELD_RESPONDED_TO]!;
   if (seg.matches(ch, cl, sh, sl, rh, rl)) return seg;
-  let p = put(seg.bytes, 0, CLIENT_ID);
-  p = putU64(seg.bytes, p, ch, cl);
-  p = put(seg.bytes, p, SERIES_ID);
-  p = putU64(seg.bytes, p, sh, sl);
-  p = put(seg.bytes, p, RESPONDED_TO);
-  p = putU64(seg.bytes, p, rh, rl);
-  seg.length = put(seg.bytes, p, CMD);
+  let p = put(seg.scratch, 0, CLIENT_ID);
+  p = putU64(seg.scratch, p, ch, cl);
+  p = put(seg.scratch, p, SERIES_ID);
+  p = putU64(seg.scratch, p, sh, sl);
+  p = put(seg.scratch, p, RESPONDED_TO);
+  p = putU64(seg.scratch, p, rh, rl);
+  seg.length = put(seg.scratch, p, CMD);
+  seg.bytes = Buffer.from(seg.scratch.subarray(0, seg.length));
   return seg;
 }
 
@@ -219,11 +224,9 @@ export function writeEntryJson(cols: EntryColumns, i: number, buf: Buffer, pos: 
   const b = i * 8;
   pos = put(buf, pos, OPEN_INDEX);
   pos = putU64(buf, pos, hi[b + FIELD_INDEX]!, lo[b + FIELD_INDEX]!);
-  const a = termToKey(hi, lo, b, cols.types[i]!);
-  pos += a.bytes.copy(buf, pos, 0, a.length);
+  pos = put(buf, pos, termToKey(hi, lo, b, cols.types[i]!).bytes);
   pos = putU64(buf, pos, hi[b + FIELD_KEY]!, lo[b + FIELD_KEY]!);
-  const c = clientToCmd(hi, lo, b);
-  pos += c.bytes.copy(buf, pos, 0, c.length);
+  pos = put(buf, pos, clientToCmd(hi, lo, b).bytes);
   const cmdStart = cols.cmdStart[i]!;
   const cmdEnd = cols.cmdEnd[i]!;
   pos = putBase64(buf, pos, cols.bufs[i]!, cmdStart, cmdEnd);
