@@ -27,12 +27,12 @@ const CMD = ascii('","cmd":"');
 const DECODED = ascii('","decoded":');
 const ENCODED_PLAIN = ascii('{"kind":"encoded","version":0,"compression":"none","hasSession":false,"payloadLength":');
 const PAYLOAD_NULL_END = ascii(',"payload":null}}');
-const NULL_END = ascii('null}');
-const METADATA_END = ascii('{"kind":"metadata"}}');
-const REGISTER_END = ascii('{"kind":"registerSession"}}');
-const UNREGISTER_END = ascii('{"kind":"unregisterSession"}}');
-const NOOP_END = ascii('{"kind":"noOp"}}');
-const EMPTY_PROPOSAL_END = ascii('{"kind":"emptyProposal"}}');
+const NULL_END = ascii('","decoded":null}');
+const METADATA_END = ascii('","decoded":{"kind":"metadata"}}');
+const REGISTER_END = ascii('","decoded":{"kind":"registerSession"}}');
+const UNREGISTER_END = ascii('","decoded":{"kind":"unregisterSession"}}');
+const NOOP_END = ascii('","decoded":{"kind":"noOp"}}');
+const EMPTY_PROPOSAL_END = ascii('","decoded":{"kind":"emptyProposal"}}');
 
 const BASE64 = ascii('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
 const EQUALS = 0x3d;
@@ -133,7 +133,7 @@ function putBase64(buf: Buffer, pos: number, src: Buffer, start: number, end: nu
   return pos;
 }
 
-/** The `decoded` value and closing brace of entry i, or undefined when entryJson must decide. */
+/** `","decoded":`, entry i's `decoded` value and the closing brace, or undefined when entryJson must decide. */
 function decodedEnd(cols: EntryColumns, i: number, hi: Uint32Array, lo: Uint32Array): Buffer | 'encoded' | undefined {
   const type = cols.types[i]!;
   const cmdLength = cols.cmdEnd[i]! - cols.cmdStart[i]!;
@@ -180,6 +180,18 @@ class CachedSegment {
 const TERM_TO_KEY = new CachedSegment();
 const CLIENT_TO_CMD = new CachedSegment();
 const DECODED_ENCODED_PLAIN = Buffer.concat([DECODED, ENCODED_PLAIN]);
+
+/** `","decoded":{"kind":"encoded",…,"payloadLength":<n>,"payload":null}}` by payload length (they repeat) */
+const encodedPlainEnds = new Array<Buffer | undefined>(4096).fill(undefined);
+
+function encodedPlainEnd(payloadLength: number): Buffer {
+  let end = payloadLength < 4096 ? encodedPlainEnds[payloadLength] : undefined;
+  if (end === undefined) {
+    end = Buffer.concat([DECODED_ENCODED_PLAIN, ascii(String(payloadLength)), PAYLOAD_NULL_END]);
+    if (payloadLength < 4096) encodedPlainEnds[payloadLength] = end;
+  }
+  return end;
+}
 
 /** `","term":"<term>","type":"<name>","key":"` */
 function termToKey(hi: Uint32Array, lo: Uint32Array, b: number, type: number): CachedSegment {
@@ -230,11 +242,6 @@ export function writeEntryJson(cols: EntryColumns, i: number, buf: Buffer, pos: 
   const cmdStart = cols.cmdStart[i]!;
   const cmdEnd = cols.cmdEnd[i]!;
   pos = putBase64(buf, pos, cols.bufs[i]!, cmdStart, cmdEnd);
-  if (end === 'encoded') {
-    pos = put(buf, pos, DECODED_ENCODED_PLAIN);
-    pos = putSmall(buf, pos, cmdEnd - cmdStart - 1, 0);
-    return put(buf, pos, PAYLOAD_NULL_END);
-  }
-  pos = put(buf, pos, DECODED);
+  if (end === 'encoded') return put(buf, pos, encodedPlainEnd(cmdEnd - cmdStart - 1));
   return put(buf, pos, end);
 }
