@@ -32,6 +32,30 @@ export function out(text: string): Promise<void> | undefined {
   return undefined;
 }
 
+/**
+ * For writers that encode bytes themselves: makes sure `bytes` more bytes fit in the buffer (flushing it first
+ * when not) and returns a promise to await when that flush found the pipe full. Then write into rawBuffer() from
+ * rawUsed() on and call setRawUsed() with the position after the last byte written. `bytes` must not exceed
+ * RAW_LIMIT.
+ */
+export function room(bytes: number): Promise<void> | undefined {
+  return bytes > BUFFER_BYTES - used ? flush() : undefined;
+}
+
+export const RAW_LIMIT = BUFFER_BYTES;
+
+export function rawBuffer(): Buffer {
+  return buffer;
+}
+
+export function rawUsed(): number {
+  return used;
+}
+
+export function setRawUsed(position: number): void {
+  used = position;
+}
+
 function drained(): Promise<void> {
   return new Promise((resolve) => process.stdout.once('drain', resolve));
 }

@@ -14,6 +14,7 @@ import { NODE_OPTIONS, parseNodeArgs, requireNode } from '../cli/node-args.js';
 import { withReader } from '../cli/open-reader.js';
 import { out } from '../cli/stdout.js';
 import { describeEntry, entryJson } from '../cli/views/entry.js';
+import { printEntryColumns } from '../cli/views/entry-columns-printer.js';
 import { makeDecodingPrinter } from '../decode/printer.js';
 import { usageError } from '../errors.js';
 import { DECODER_OPTIONS, loadUserDecoder } from '../decode/user-decoder.js';
@@ -57,12 +58,20 @@ export default defineCommand({
       const end = maxIndex === undefined ? (ctx.opts.all ? MAX_UINT64 : 0n) : maxIndex + 1n;
       const high = to !== undefined && to + 1n < end ? to + 1n : end;
       let source: AsyncIterable<Entry[]>;
+      let low: bigint;
       if (ctx.opts.all) {
-        source = reader.storedEntries(c, n, from ?? 0n, high);
+        low = from ?? 0n;
+        source = reader.storedEntries(c, n, low, high);
       } else {
         const raft = await reader.readRaftState(c, n, await reader.newestSnapshotIndex(c, n));
-        const low = from !== undefined && from > raft.firstIndex ? from : raft.firstIndex;
+        low = from !== undefined && from > raft.firstIndex ? from : raft.firstIndex;
         source = raft.entryCount > 0n ? reader.iterateEntries(c, n, low, high) : empty();
+        if (raft.entryCount === 0n) low = high;
+      }
+      // the common dump, json or ndjson without a user decoder, skips building an object per entry
+      if (!decoder && ctx.format !== 'table' && reader.kind === 'kv') {
+        const columns = await reader.entryColumns(c, n, low, high, !ctx.opts.all);
+        if (columns) return printEntryColumns(columns, ctx.format, types, limit);
       }
       const printer = decoder ? makeDecodingPrinter(ctx.format, decoder, types) : makePrinter(ctx.format);
       let shown = 0;

@@ -1,5 +1,6 @@
 /** Plain mode (spec §7.2): key `01 01 | cluster | node | index`, value one Colfer Entry. */
 import { decodeEntry, type Entry } from '../codec/colfer.js';
+import { EntryColumns } from '../codec/entry-columns.js';
 import { decodeKey, entryKey, plainEntryRange, plainRemoveRange } from '../codec/keys.js';
 import { LogdbError } from '../errors.js';
 import { MAX_UINT64 } from '../codec/uint64.js';
@@ -21,6 +22,25 @@ export const plainEntries: EntryStore = {
         }
       }
       yield entries;
+    }
+  },
+
+  async *scanColumns(store: KVStore, c: bigint, n: bigint, low: bigint, high: bigint): AsyncIterable<EntryColumns> {
+    if (low >= high) return;
+    for await (const chunk of store.iterate(plainEntryRange(c, n, low, high))) {
+      const columns = new EntryColumns(chunk.length);
+      for (let i = 0; i < chunk.length; i++) {
+        const value = chunk[i].value;
+        if (!columns.push(value, 0, value.length)) {
+          try {
+            decodeEntry(value);
+          } catch (err) {
+            throw new LogdbError('corrupt', `cluster ${c} node ${n}: the entry record at index ${decodeKey(chunk[i].key).index} does not decode: ${(err as Error).message}`, 'run `logdb check` for details');
+          }
+          throw new Error('codec/colfer: an entry decodeEntry accepts was refused by EntryColumns');
+        }
+      }
+      yield columns;
     }
   },
 

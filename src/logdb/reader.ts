@@ -4,6 +4,7 @@
  * Dragonboat would panic, a LogdbError of kind 'corrupt' says what is wrong.
  */
 import type { Entry } from '../codec/colfer.js';
+import { FIELD_INDEX, type EntryColumns } from '../codec/entry-columns.js';
 import {
   allBatchedEntriesRange,
   allPlainEntriesRange,
@@ -230,6 +231,21 @@ export class LogDBReader implements LogReader {
     }
   }
 
+  /**
+   * iterateEntries (`contiguous`) or storedEntries as EntryColumns, for printing many entries without an object
+   * each; undefined when the node's entry mode cannot hand them out that way (batched): use those two instead.
+   */
+  async entryColumns(c: bigint, n: bigint, low: bigint, high: bigint, contiguous: boolean): Promise<AsyncIterable<EntryColumns> | undefined> {
+    const entries = await this.entryStoreFor(c);
+    if (!entries.scanColumns) return undefined;
+    const store = await this.storeFor(c);
+    if (!contiguous) return this.guard(entries.scanColumns(store, c, n, low, high), c);
+    const maxIndex = await this.getMaxIndex(c, n);
+    if (maxIndex === undefined) return emptyColumns();
+    const clipped = high > maxIndex + 1n ? maxIndex + 1n : high;
+    return contiguousColumns(this.guard(entries.scanColumns(store, c, n, low, clipped), c), low);
+  }
+
   /** Every stored entry with index in [low, high), gaps and all (for `dump-entries --all` and `check`). */
   async *storedEntries(c: bigint, n: bigint, low: bigint, high: bigint): AsyncIterable<Entry[]> {
     const entries = await this.entryStoreFor(c);
@@ -285,5 +301,38 @@ export class LogDBReader implements LogReader {
     } catch (err) {
       throw new LogdbError('corrupt', `cluster ${c} node ${n}: the ${what} record in logdb-${this.shardOf(c)} does not decode: ${(err as Error).message}`, 'run `logdb check` for details');
     }
+  }
+}
+
+async function* emptyColumns(): AsyncIterable<EntryColumns> {}
+
+/** The columns up to the first gap in the indexes, starting at `low` (iterateEntries' contiguity rule). */
+async function* contiguousColumns(source: AsyncIterable<EntryColumns>, low: bigint): AsyncIterable<EntryColumns> {
+  let expected = low;
+  for await (const columns of source) {
+    const total = columns.count;
+    let cut = total;
+    if (expected + BigInt(columns.count) < 2n ** 53n) {
+      const first = Number(expected);
+      for (let i = 0; i < columns.count; i++) {
+        if (columns.indexNumber(i) !== first + i) {
+          cut = i;
+          break;
+        }
+      }
+    } else {
+      for (let i = 0; i < columns.count; i++) {
+        if (columns.field(i, FIELD_INDEX) !== expected + BigInt(i)) {
+          cut = i;
+          break;
+        }
+      }
+    }
+    expected += BigInt(cut);
+    if (cut > 0) {
+      columns.truncate(cut);
+      yield columns;
+    }
+    if (cut < total) return;
   }
 }
