@@ -92,3 +92,23 @@ test('left to entryJson: config changes, compressed or session-carrying payloads
   ];
   for (const [label, e] of cases) assert.equal(written(encodeEntry(e)), undefined, label);
 });
+
+test('interleaved clients, sessions and terms (the writer keeps the last few client IDs and the last term)', () => {
+  const plain = encodeEncodedEntryCmd(Buffer.from('v'), 'none');
+  const clients = [1n, 2n ** 63n + 1n, 7n, 2n ** 64n - 1n, 99999999n, 100000000n, 2n ** 53n];
+  for (let i = 0; i < 60; i++) {
+    const clientId = clients[(i * 5) % clients.length]!;
+    const session = i % 3 === 0;
+    const e: Entry = {
+      ...emptyEntry(),
+      type: i % 4 === 0 ? 0 : 2,
+      index: BigInt(i + 1),
+      term: BigInt(1 + (i % 2)),
+      clientId,
+      seriesId: session ? BigInt(i) : 0n,
+      respondedTo: session ? BigInt(i - 1 > 0 ? i - 1 : 0) : 0n,
+      cmd: plain,
+    };
+    assert.ok(assertSame(e, `entry ${i}`), `entry ${i} left to entryJson`);
+  }
+});

@@ -24,6 +24,8 @@ const CLIENT_ID = ascii('","clientId":"');
 const SERIES_ID = ascii('","seriesId":"');
 const RESPONDED_TO = ascii('","respondedTo":"');
 const CMD = ascii('","cmd":"');
+/** `","seriesId":"0","respondedTo":"0","cmd":"`: what entries outside a session carry */
+const NO_SESSION_TO_CMD = ascii('","seriesId":"0","respondedTo":"0","cmd":"');
 const DECODED = ascii('","decoded":');
 const ENCODED_PLAIN = ascii('{"kind":"encoded","version":0,"compression":"none","hasSession":false,"payloadLength":');
 const PAYLOAD_NULL_END = ascii(',"payload":null}}');
@@ -149,36 +151,12 @@ function decodedEnd(cols: EntryColumns, i: number, hi: Uint32Array, lo: Uint32Ar
   return keyZero && clientZero ? NOOP_END : EMPTY_PROPOSAL_END;
 }
 
-/**
- * A run of JSON text that depends only on a few fields, kept while consecutive entries repeat those fields (they
- * mostly do: the term and type, the session's client ID, series ID and responded-to) and copied in one call.
- */
-class CachedSegment {
-  /** where the segment is built */
-  readonly scratch = Buffer.alloc(256);
-  /** the segment, exactly */
-  bytes = Buffer.alloc(0);
-  length = -1;
-  private readonly keyHi = new Float64Array(3).fill(-1);
-  private readonly keyLo = new Float64Array(3).fill(-1);
-
-  /** Whether the segment was made for these (hi, lo) pairs; remembers them when not. */
-  matches(h0: number, l0: number, h1: number, l1: number, h2: number, l2: number): boolean {
-    const kh = this.keyHi;
-    const kl = this.keyLo;
-    if (this.length >= 0 && kh[0] === h0 && kl[0] === l0 && kh[1] === h1 && kl[1] === l1 && kh[2] === h2 && kl[2] === l2) return true;
-    kh[0] = h0;
-    kl[0] = l0;
-    kh[1] = h1;
-    kl[1] = l1;
-    kh[2] = h2;
-    kl[2] = l2;
-    return false;
-  }
-}
-
-const TERM_TO_KEY = new CachedSegment();
-const CLIENT_TO_CMD = new CachedSegment();
+// `","term":"<term>","type":"<name>","key":"`, kept while consecutive entries repeat the term and type (they mostly do)
+const termScratch = Buffer.alloc(96);
+let termText = Buffer.alloc(0);
+let termHi = -1;
+let termLo = -1;
+let termType = -1;
 const DECODED_ENCODED_PLAIN = Buffer.concat([DECODED, ENCODED_PLAIN]);
 
 /** `","decoded":{"kind":"encoded",…,"payloadLength":<n>,"payload":null}}` by payload length (they repeat) */
@@ -193,36 +171,36 @@ function encodedPlainEnd(payloadLength: number): Buffer {
   return end;
 }
 
-/** `","term":"<term>","type":"<name>","key":"` */
-function termToKey(hi: Uint32Array, lo: Uint32Array, b: number, type: number): CachedSegment {
-  const seg = TERM_TO_KEY;
-  if (seg.matches(hi[b + FIELD_TERM]!, lo[b + FIELD_TERM]!, type, 0, 0, 0)) return seg;
-  let p = put(seg.scratch, 0, TERM);
-  p = putU64(seg.scratch, p, hi[b + FIELD_TERM]!, lo[b + FIELD_TERM]!);
-  seg.length = put(seg.scratch, p, TYPE_TO_KEY[type]!);
-  seg.bytes = Buffer.from(seg.scratch.subarray(0, seg.length));
-  return seg;
+function termToKey(hi: Uint32Array, lo: Uint32Array, b: number, type: number): Buffer {
+  const h = hi[b + FIELD_TERM]!;
+  const l = lo[b + FIELD_TERM]!;
+  if (h !== termHi || l !== termLo || type !== termType) {
+    const end = put(termScratch, putU64(termScratch, put(termScratch, 0, TERM), h, l), TYPE_TO_KEY[type]!);
+    termText = Buffer.from(termScratch.subarray(0, end));
+    termHi = h;
+    termLo = l;
+    termType = type;
+  }
+  return termText;
 }
 
-/** `","clientId":"<id>","seriesId":"<id>","respondedTo":"<index>","cmd":"` */
-function clientToCmd(hi: Uint32Array, lo: Uint32Array, b: number): CachedSegment {
-  const seg = CLIENT_TO_CMD;
-  const ch = hi[b + FIELD_CLIENT_ID]!;
-  const cl = lo[b + FIELD_CLIENT_ID]!;
-  const sh = hi[b + FIELD_SERIES_ID]!;
-  const sl = lo[b + FIELD_SERIES_ID]!;
-  const rh = hi[b + FIELD_RESPONDED_TO]!;
-  const rl = lo[b + FIELD_RESPONDED_TO]!;
-  if (seg.matches(ch, cl, sh, sl, rh, rl)) return seg;
-  let p = put(seg.scratch, 0, CLIENT_ID);
-  p = putU64(seg.scratch, p, ch, cl);
-  p = put(seg.scratch, p, SERIES_ID);
-  p = putU64(seg.scratch, p, sh, sl);
-  p = put(seg.scratch, p, RESPONDED_TO);
-  p = putU64(seg.scratch, p, rh, rl);
-  seg.length = put(seg.scratch, p, CMD);
-  seg.bytes = Buffer.from(seg.scratch.subarray(0, seg.length));
-  return seg;
+// `","clientId":"<id>` of the last few client IDs: a log interleaves the entries of a few clients
+const CLIENT_SLOTS = 4;
+const clientHi = new Float64Array(CLIENT_SLOTS).fill(-1);
+const clientLo = new Float64Array(CLIENT_SLOTS).fill(-1);
+const clientText: Buffer[] = Array.from({ length: CLIENT_SLOTS }, () => Buffer.alloc(0));
+const clientScratch = Buffer.alloc(64);
+let nextClientSlot = 0;
+
+function clientIdText(h: number, l: number): Buffer {
+  for (let s = 0; s < CLIENT_SLOTS; s++) if (clientHi[s] === h && clientLo[s] === l) return clientText[s]!;
+  const s = nextClientSlot;
+  nextClientSlot = (s + 1) % CLIENT_SLOTS;
+  const end = putU64(clientScratch, put(clientScratch, 0, CLIENT_ID), h, l);
+  clientText[s] = Buffer.from(clientScratch.subarray(0, end));
+  clientHi[s] = h;
+  clientLo[s] = l;
+  return clientText[s]!;
 }
 
 /**
@@ -236,9 +214,21 @@ export function writeEntryJson(cols: EntryColumns, i: number, buf: Buffer, pos: 
   const b = i * 8;
   pos = put(buf, pos, OPEN_INDEX);
   pos = putU64(buf, pos, hi[b + FIELD_INDEX]!, lo[b + FIELD_INDEX]!);
-  pos = put(buf, pos, termToKey(hi, lo, b, cols.types[i]!).bytes);
+  pos = put(buf, pos, termToKey(hi, lo, b, cols.types[i]!));
   pos = putU64(buf, pos, hi[b + FIELD_KEY]!, lo[b + FIELD_KEY]!);
-  pos = put(buf, pos, clientToCmd(hi, lo, b).bytes);
+  pos = put(buf, pos, clientIdText(hi[b + FIELD_CLIENT_ID]!, lo[b + FIELD_CLIENT_ID]!));
+  const sh = hi[b + FIELD_SERIES_ID]!;
+  const sl = lo[b + FIELD_SERIES_ID]!;
+  const rh = hi[b + FIELD_RESPONDED_TO]!;
+  const rl = lo[b + FIELD_RESPONDED_TO]!;
+  if ((sh | sl | rh | rl) === 0) pos = put(buf, pos, NO_SESSION_TO_CMD);
+  else {
+    pos = put(buf, pos, SERIES_ID);
+    pos = putU64(buf, pos, sh, sl);
+    pos = put(buf, pos, RESPONDED_TO);
+    pos = putU64(buf, pos, rh, rl);
+    pos = put(buf, pos, CMD);
+  }
   const cmdStart = cols.cmdStart[i]!;
   const cmdEnd = cols.cmdEnd[i]!;
   pos = putBase64(buf, pos, cols.bufs[i]!, cmdStart, cmdEnd);
