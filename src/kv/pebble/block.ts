@@ -161,10 +161,16 @@ export function decodeNamedBlock(block: Buffer): Map<string, Buffer> {
   return out;
 }
 
-/** A decoded data block: parallel arrays, one slot per entry, in internal-key order. */
+/**
+ * A decoded data block: parallel arrays, one slot per entry, in internal-key order. The internal keys are rebuilt
+ * one after the other into `keys` (prefix compression undone); entry i's user key is keys[keyStarts[i], keyEnds[i]).
+ * No Buffer is made per key: a block is mostly read through, and views are made only for the keys handed out.
+ */
 export interface DataBlock {
   count: number;
-  userKeys: Buffer[];
+  keys: Buffer;
+  keyStarts: Int32Array;
+  keyEnds: Int32Array;
   seqs: Float64Array;
   kinds: Uint8Array;
   block: Buffer;
@@ -172,18 +178,26 @@ export interface DataBlock {
   valueEnds: Int32Array;
 }
 
+/** The user key of entry i of `b`, as a view. */
+export function blockUserKey(b: DataBlock, i: number): Buffer {
+  return b.keys.subarray(b.keyStarts[i]!, b.keyEnds[i]!);
+}
+
 /** Decodes a block keyed by internal keys (data and range-deletion blocks). */
 export function decodeDataBlock(block: Buffer): DataBlock {
   const end = entriesEnd(block);
   // A guess at the entry count (prefix compression makes entries as small as 4 bytes); the arrays grow if needed.
   let capacity = (end >> 5) + 16;
-  const userKeys: Buffer[] = [];
   let seqs = new Float64Array(capacity);
   let kinds = new Uint8Array(capacity);
+  let keyStarts = new Int32Array(capacity);
+  let keyEnds = new Int32Array(capacity);
   let valueStarts = new Int32Array(capacity);
   let valueEnds = new Int32Array(capacity);
-  let scratch = new Uint8Array(64);
+  let keys = Buffer.allocUnsafe(end + 64);
+  let prevStart = 0;
   let prevLength = 0;
+  let at = 0;
   let n = 0;
   let p = 0;
   while (p < end) {
@@ -202,32 +216,31 @@ export function decodeDataBlock(block: Buffer): DataBlock {
       capacity *= 2;
       seqs = grow(seqs, new Float64Array(capacity));
       kinds = grow(kinds, new Uint8Array(capacity));
+      keyStarts = grow(keyStarts, new Int32Array(capacity));
+      keyEnds = grow(keyEnds, new Int32Array(capacity));
       valueStarts = grow(valueStarts, new Int32Array(capacity));
       valueEnds = grow(valueEnds, new Int32Array(capacity));
     }
-    if (keyLength > scratch.length) scratch = grow(scratch.subarray(0, shared), new Uint8Array(keyLength * 2));
-    for (let i = 0; i < unshared; i++) scratch[shared + i] = block[p + i]!;
-    const userLength = keyLength - TRAILER_LENGTH;
-    let userKey: Buffer;
-    if (shared === 0) {
-      userKey = block.subarray(p, p + userLength);
-    } else {
-      userKey = Buffer.allocUnsafe(userLength);
-      for (let i = 0; i < userLength; i++) userKey[i] = scratch[i]!;
-    }
-    userKeys.push(userKey);
-    kinds[n] = scratch[userLength]!;
-    seqs[n] = trailerSeq(scratch, userLength);
+    if (at + keyLength > keys.length) keys = grow(keys.subarray(0, at), Buffer.allocUnsafe(2 * (at + keyLength)));
+    for (let i = 0; i < shared; i++) keys[at + i] = keys[prevStart + i]!;
+    for (let i = 0; i < unshared; i++) keys[at + shared + i] = block[p + i]!;
+    const userEnd = at + keyLength - TRAILER_LENGTH;
+    keyStarts[n] = at;
+    keyEnds[n] = userEnd;
+    kinds[n] = keys[userEnd]!;
+    seqs[n] = trailerSeq(keys, userEnd);
     valueStarts[n] = valueStart;
     valueEnds[n] = valueEnd;
     n++;
+    prevStart = at;
     prevLength = keyLength;
+    at += keyLength;
     p = valueEnd;
   }
-  return { count: n, userKeys, seqs, kinds, block, valueStarts, valueEnds };
+  return { count: n, keys, keyStarts, keyEnds, seqs, kinds, block, valueStarts, valueEnds };
 }
 
-function grow<T extends Float64Array | Uint8Array | Int32Array>(from: T, to: T): T {
+function grow<T extends Float64Array | Uint8Array | Int32Array | Buffer>(from: T, to: T): T {
   to.set(from);
   return to;
 }

@@ -10,7 +10,8 @@
  * replay. Views are made when an iterator reaches an entry. Sorting yields `order`, the positions of the kept
  * entries in internal-key order: the builder's arrays are kept as they are, not copied into sorted ones.
  */
-import { KIND_MERGE, KIND_RANGE_DELETE } from './internal-key.js';
+import type { KVPair } from '../kv.js';
+import { KIND_MERGE, KIND_RANGE_DELETE, KIND_SET, KIND_SET_WITH_DELETE } from './internal-key.js';
 import type { InternalIterator, RangeTombstone } from './iterator.js';
 
 export interface Memtable {
@@ -31,12 +32,18 @@ export interface Memtable {
   maxSeq: number;
 }
 
-/** Bytewise comparison of a[as, ae) with b[bs, be). */
-function compareRanges(a: Buffer, as: number, ae: number, b: Buffer, bs: number, be: number): number {
+/** Bytewise comparison of a[as, ae) with b[bs, be), four bytes at a time first (LogDB keys share long prefixes). */
+export function compareRanges(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): number {
   const la = ae - as;
   const lb = be - bs;
   const n = la < lb ? la : lb;
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const x = ((a[as + i]! << 24) | (a[as + i + 1]! << 16) | (a[as + i + 2]! << 8) | a[as + i + 3]!) >>> 0;
+    const y = ((b[bs + i]! << 24) | (b[bs + i + 1]! << 16) | (b[bs + i + 2]! << 8) | b[bs + i + 3]!) >>> 0;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  for (; i < n; i++) {
     const d = a[as + i]! - b[bs + i]!;
     if (d !== 0) return d;
   }
@@ -48,6 +55,13 @@ function rangesEqual(a: Buffer, as: number, ae: number, b: Buffer, bs: number, b
   for (let i = ae - as - 1; i >= 0; i--) if (a[as + i] !== b[bs + i]) return false;
   return true;
 }
+
+/**
+ * At most this many ascending runs are gathered before finish() gives up on merging and sorts. Dragonboat's batches
+ * interleave a few kinds of keys (entries ascending, the node's state and max-index keys rewritten by every batch),
+ * so its logs split into a handful of runs.
+ */
+const MAX_RUNS = 16;
 
 export class MemtableBuilder {
   private n = 0;
@@ -96,6 +110,161 @@ export class MemtableBuilder {
   }
 
   finish(): Memtable {
+    const kept = this.mergeRuns() ?? this.sortAll();
+    return {
+      count: kept.length,
+      order: kept,
+      bufs: this.bufs,
+      keyStarts: this.keyStarts,
+      keyEnds: this.keyEnds,
+      valueStarts: this.valueStarts,
+      valueEnds: this.valueEnds,
+      seqs: this.seqs,
+      kinds: this.kinds,
+      rangeTombstones: this.rangeTombstones,
+      maxSeq: this.maxSeq,
+    };
+  }
+
+  /** Compares the keys of entries i and j. */
+  private compareKeys(i: number, j: number): number {
+    const { bufs, keyStarts, keyEnds } = this;
+    return compareRanges(bufs[i]!, keyStarts[i]!, keyEnds[i]!, bufs[j]!, keyStarts[j]!, keyEnds[j]!);
+  }
+
+  /**
+   * The visible entries in internal-key order, found by splitting the log into ascending runs of keys and merging
+   * them, or undefined when the log has more than MAX_RUNS of them. Log order is sequence order, so a run is in
+   * (key ascending, sequence ascending) order. While a run is built, an entry that repeats the run's last key hides it
+   * unless it is a MERGE (whose older versions stay), so most rewrites of a key never reach the merge.
+   */
+  private mergeRuns(): Int32Array | undefined {
+    const { n, kinds } = this;
+    const runs: number[][] = [];
+    /** sameKey[i]: entry i has the key of the entry before it in its run */
+    const sameKey = new Uint8Array(n);
+    let last = 0;
+    for (let i = 0; i < n; i++) {
+      // The runs' last keys descend in the order the runs were made, so the first run whose last key is <= this key
+      // (the one with the largest such key) takes it, and that order is kept. Logs mostly continue the run of the
+      // entry before: check that one first.
+      let r = -1;
+      let c = 1;
+      if (last < runs.length && (last === 0 || this.compareKeys(runs[last - 1]!.at(-1)!, i) > 0)) {
+        c = this.compareKeys(runs[last]!.at(-1)!, i);
+        if (c <= 0) r = last;
+      }
+      if (r < 0) {
+        for (r = 0; r < runs.length; r++) {
+          c = this.compareKeys(runs[r]!.at(-1)!, i);
+          if (c <= 0) break;
+        }
+      }
+      if (r === runs.length) {
+        if (runs.length === MAX_RUNS) return undefined;
+        runs.push([i]);
+        last = r;
+        continue;
+      }
+      const run = runs[r]!;
+      const tail = run[run.length - 1]!;
+      if (c === 0) {
+        // a log whose sequence numbers do not grow is left to the sort, which orders versions by them
+        if (this.seqs[i]! <= this.seqs[tail]!) return undefined;
+        if (kinds[i] !== KIND_MERGE) {
+          // the newest version is not a MERGE: the run's versions of this key are hidden
+          while (sameKey[run[run.length - 1]!] === 1) run.pop();
+          run.pop();
+        } else {
+          sameKey[i] = 1;
+        }
+      }
+      run.push(i);
+      last = r;
+    }
+    return this.keepVisible(this.mergeInto(runs, sameKey), sameKey);
+  }
+
+  /**
+   * Merges the runs into one sequence in (key ascending, sequence ascending) order, marking in sameKey every entry
+   * whose key equals the one before it.
+   */
+  private mergeInto(runs: number[][], sameKey: Uint8Array): Int32Array {
+    let total = 0;
+    for (const run of runs) total += run.length;
+    const out = new Int32Array(total);
+    const pos = new Int32Array(runs.length);
+    const seqs = this.seqs;
+    let m = 0;
+    let prev = -1;
+    for (;;) {
+      // the run whose head comes first, and the head of the runner-up
+      let best = -1;
+      let second = -1;
+      for (let r = 0; r < runs.length; r++) {
+        if (pos[r]! >= runs[r]!.length) continue;
+        const h = runs[r]![pos[r]!]!;
+        if (best < 0) {
+          best = r;
+          continue;
+        }
+        const b = runs[best]![pos[best]!]!;
+        const c = this.compareKeys(h, b);
+        if (c < 0 || (c === 0 && seqs[h]! < seqs[b]!)) {
+          second = b;
+          best = r;
+        } else if (second < 0) {
+          second = h;
+        } else {
+          const c2 = this.compareKeys(h, second);
+          if (c2 < 0 || (c2 === 0 && seqs[h]! < seqs[second]!)) second = h;
+        }
+      }
+      if (best < 0) break;
+      const run = runs[best]!;
+      let p = pos[best]!;
+      // the first entry taken from a run may repeat the key of the last one taken from another
+      const first = run[p]!;
+      if (prev >= 0 && sameKey[first] === 0 && this.compareKeys(prev, first) === 0) sameKey[first] = 1;
+      // take entries from this run while they come before the runner-up's head
+      do {
+        out[m++] = run[p++]!;
+        if (p >= run.length || second < 0) continue;
+        const c = this.compareKeys(run[p]!, second);
+        if (c > 0 || (c === 0 && seqs[run[p]!]! > seqs[second]!)) break;
+      } while (p < run.length);
+      pos[best] = p;
+      prev = out[m - 1]!;
+    }
+    return out;
+  }
+
+  /**
+   * From a sequence in (key ascending, sequence ascending) order: the entries a reader can see, in internal-key order
+   * (sequence descending within a key). For each key the newest version is kept, and older ones while the version
+   * kept last is a MERGE.
+   */
+  private keepVisible(merged: Int32Array, sameKey: Uint8Array): Int32Array {
+    const kinds = this.kinds;
+    const out = new Int32Array(merged.length);
+    let m = 0;
+    let g = 0;
+    while (g < merged.length) {
+      let e = g + 1;
+      while (e < merged.length && sameKey[merged[e]!] === 1) e++;
+      // [g, e) are the versions of one key, oldest first
+      for (let k = e - 1; k >= g; k--) {
+        const i = merged[k]!;
+        out[m++] = i;
+        if (kinds[i] !== KIND_MERGE) break;
+      }
+      g = e;
+    }
+    return out.subarray(0, m);
+  }
+
+  /** The visible entries in internal-key order, by sorting every entry (logs of many interleaved runs). */
+  private sortAll(): Int32Array {
     const { n, bufs, keyStarts, keyEnds, seqs, kinds } = this;
     const order = new Array<number>(n);
     for (let i = 0; i < n; i++) order[i] = i;
@@ -117,19 +286,7 @@ export class MemtableBuilder {
       kept[m++] = i;
       prev = i;
     }
-    return {
-      count: m,
-      order: kept.subarray(0, m),
-      bufs,
-      keyStarts,
-      keyEnds,
-      valueStarts: this.valueStarts,
-      valueEnds: this.valueEnds,
-      seqs,
-      kinds,
-      rangeTombstones: this.rangeTombstones,
-      maxSeq: this.maxSeq,
-    };
+    return kept.subarray(0, m);
   }
 }
 
@@ -173,6 +330,57 @@ export class MemtableIterator implements InternalIterator {
   next(): void {
     this.pos++;
     this.load();
+  }
+
+  emitRun(out: KVPair[], max: number, limit: Buffer | undefined, deletedBelow: number): boolean {
+    const t = this.table;
+    const { order, bufs, keyStarts, keyEnds, valueStarts, valueEnds, seqs, kinds } = t;
+    const stop = limit === undefined ? t.count : this.gallop(limit);
+    const start = this.pos;
+    let pos = start;
+    // A key's older versions are kept only under a MERGE, where this stops: every entry passed is its key's newest.
+    while (pos < stop && out.length < max) {
+      const i = order[pos]!;
+      const kind = kinds[i]!;
+      if (kind === KIND_MERGE) break;
+      if ((kind === KIND_SET || kind === KIND_SET_WITH_DELETE) && seqs[i]! >= deletedBelow) {
+        const buf = bufs[i]!;
+        const vs = valueStarts[i]!;
+        out.push({ key: buf.subarray(keyStarts[i]!, keyEnds[i]!), value: vs < 0 ? EMPTY : buf.subarray(vs, valueEnds[i]!) });
+      }
+      pos++;
+    }
+    if (pos === start) return false;
+    this.pos = pos;
+    this.load();
+    return true;
+  }
+
+  /** The first position at or after the current one whose key is >= `key` (galloping: runs are often short). */
+  private gallop(key: Buffer): number {
+    const t = this.table;
+    const below = (p: number) => {
+      const i = t.order[p]!;
+      return compareRanges(t.bufs[i]!, t.keyStarts[i]!, t.keyEnds[i]!, key, 0, key.length) < 0;
+    };
+    let lo = this.pos;
+    if (lo >= t.count || !below(lo)) return lo;
+    // below(lo); double the step until an entry is not below `key` (or the end), then search what is left
+    let step = 1;
+    let hi = lo + 1;
+    while (hi < t.count && below(hi)) {
+      lo = hi;
+      step *= 2;
+      hi = lo + step;
+    }
+    if (hi > t.count) hi = t.count;
+    lo++;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (below(mid)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   private load(): void {
