@@ -183,18 +183,50 @@ export function blockUserKey(b: DataBlock, i: number): Buffer {
   return b.keys.subarray(b.keyStarts[i]!, b.keyEnds[i]!);
 }
 
+/**
+ * Where decoded keys are rebuilt (shared by every decode, grown as needed) before they are copied into a slab.
+ * Keys handed out are views into the slabs, so a slab is never reused: a new one is started when it is full.
+ */
+let scratch = Buffer.allocUnsafeSlow(16 * 1024);
+let slab = Buffer.allocUnsafeSlow(0);
+let slabUsed = 0;
+const SLAB_SIZE = 128 * 1024;
+
+/** A copy of scratch[0, length) carved from the current slab (one allocation per many blocks, not one per block). */
+function copyToSlab(length: number): Buffer {
+  if (slabUsed + length > slab.length) {
+    slab = Buffer.allocUnsafeSlow(Math.max(SLAB_SIZE, length));
+    slabUsed = 0;
+  }
+  const out = slab.subarray(slabUsed, slabUsed + length);
+  scratch.copy(out, 0, 0, length);
+  // keep the next copy 8-byte aligned
+  slabUsed += (length + 7) & ~7;
+  return out;
+}
+
+/** Typed arrays for `capacity` entries, all in one ArrayBuffer. */
+function entryArrays(capacity: number) {
+  const ab = new ArrayBuffer(capacity * 25);
+  return {
+    seqs: new Float64Array(ab, 0, capacity),
+    keyStarts: new Int32Array(ab, capacity * 8, capacity),
+    keyEnds: new Int32Array(ab, capacity * 12, capacity),
+    valueStarts: new Int32Array(ab, capacity * 16, capacity),
+    valueEnds: new Int32Array(ab, capacity * 20, capacity),
+    kinds: new Uint8Array(ab, capacity * 24, capacity),
+  };
+}
+
 /** Decodes a block keyed by internal keys (data and range-deletion blocks). */
 export function decodeDataBlock(block: Buffer): DataBlock {
   const end = entriesEnd(block);
-  // A guess at the entry count (prefix compression makes entries as small as 4 bytes); the arrays grow if needed.
-  let capacity = (end >> 5) + 16;
-  let seqs = new Float64Array(capacity);
-  let kinds = new Uint8Array(capacity);
-  let keyStarts = new Int32Array(capacity);
-  let keyEnds = new Int32Array(capacity);
-  let valueStarts = new Int32Array(capacity);
-  let valueEnds = new Int32Array(capacity);
-  let keys = Buffer.allocUnsafe(end + 64);
+  // A guess at the entry count: restarts come every 16 entries by default, and prefix compression makes entries as
+  // small as 4 bytes; the arrays grow if needed.
+  const restarts = (block.length - 4 - end) >> 2;
+  let capacity = Math.min(restarts * 16, (end >> 2) + 1);
+  let a = entryArrays(capacity);
+  let keys = scratch;
   let prevStart = 0;
   let prevLength = 0;
   let at = 0;
@@ -214,30 +246,35 @@ export function decodeDataBlock(block: Buffer): DataBlock {
     if (keyLength < TRAILER_LENGTH) throw new DecodeError('internal key shorter than its trailer', entryStart);
     if (n === capacity) {
       capacity *= 2;
-      seqs = grow(seqs, new Float64Array(capacity));
-      kinds = grow(kinds, new Uint8Array(capacity));
-      keyStarts = grow(keyStarts, new Int32Array(capacity));
-      keyEnds = grow(keyEnds, new Int32Array(capacity));
-      valueStarts = grow(valueStarts, new Int32Array(capacity));
-      valueEnds = grow(valueEnds, new Int32Array(capacity));
+      const b = entryArrays(capacity);
+      b.seqs.set(a.seqs);
+      b.keyStarts.set(a.keyStarts);
+      b.keyEnds.set(a.keyEnds);
+      b.valueStarts.set(a.valueStarts);
+      b.valueEnds.set(a.valueEnds);
+      b.kinds.set(a.kinds);
+      a = b;
     }
-    if (at + keyLength > keys.length) keys = grow(keys.subarray(0, at), Buffer.allocUnsafe(2 * (at + keyLength)));
+    if (at + keyLength > keys.length) {
+      scratch = grow(keys.subarray(0, at), Buffer.allocUnsafeSlow(2 * (at + keyLength)));
+      keys = scratch;
+    }
     for (let i = 0; i < shared; i++) keys[at + i] = keys[prevStart + i]!;
     for (let i = 0; i < unshared; i++) keys[at + shared + i] = block[p + i]!;
     const userEnd = at + keyLength - TRAILER_LENGTH;
-    keyStarts[n] = at;
-    keyEnds[n] = userEnd;
-    kinds[n] = keys[userEnd]!;
-    seqs[n] = trailerSeq(keys, userEnd);
-    valueStarts[n] = valueStart;
-    valueEnds[n] = valueEnd;
+    a.keyStarts[n] = at;
+    a.keyEnds[n] = userEnd;
+    a.kinds[n] = keys[userEnd]!;
+    a.seqs[n] = trailerSeq(keys, userEnd);
+    a.valueStarts[n] = valueStart;
+    a.valueEnds[n] = valueEnd;
     n++;
     prevStart = at;
     prevLength = keyLength;
     at += keyLength;
     p = valueEnd;
   }
-  return { count: n, keys, keyStarts, keyEnds, seqs, kinds, block, valueStarts, valueEnds };
+  return { count: n, keys: copyToSlab(at), block, ...a };
 }
 
 function grow<T extends Float64Array | Uint8Array | Int32Array | Buffer>(from: T, to: T): T {

@@ -75,6 +75,15 @@ export class MemtableBuilder {
   private kinds = new Uint8Array(this.capacity);
   private readonly rangeTombstones: RangeTombstone[] = [];
   private maxSeq = 0;
+  // the ascending runs of the log (see placeInRun)
+  private runs: number[][] = [];
+  /** the last entry of each run */
+  private readonly tails = new Int32Array(MAX_RUNS);
+  /** sameKey[i]: entry i has the key of the entry before it in its run */
+  private sameKey = new Uint8Array(this.capacity);
+  private lastRun = 0;
+  /** set when the log does not split into MAX_RUNS runs: finish() sorts */
+  private unordered = false;
 
   /** Adds one operation (the BatchVisitor signature: key and value are offsets into `buf`). */
   add(kind: number, buf: Buffer, keyStart: number, keyEnd: number, valueStart: number, valueEnd: number, seq: number): void {
@@ -92,6 +101,10 @@ export class MemtableBuilder {
     this.valueEnds[i] = valueEnd;
     this.seqs[i] = seq;
     this.kinds[i] = kind;
+    if (!this.unordered && !this.placeInRun(i)) {
+      this.unordered = true;
+      this.runs = [];
+    }
   }
 
   private grow(): void {
@@ -107,10 +120,11 @@ export class MemtableBuilder {
     this.valueEnds = grown(this.valueEnds);
     this.seqs = grown(this.seqs);
     this.kinds = grown(this.kinds);
+    this.sameKey = grown(this.sameKey);
   }
 
   finish(): Memtable {
-    const kept = this.mergeRuns() ?? this.sortAll();
+    const kept = this.unordered ? this.sortAll() : this.keepVisible(this.mergeInto(this.runs, this.sameKey), this.sameKey);
     return {
       count: kept.length,
       order: kept,
@@ -132,57 +146,64 @@ export class MemtableBuilder {
     return compareRanges(bufs[i]!, keyStarts[i]!, keyEnds[i]!, bufs[j]!, keyStarts[j]!, keyEnds[j]!);
   }
 
+  /** The key of entry i compared with the key of the last entry of run r. */
+  private vsTail(r: number, i: number): number {
+    const t = this.tails[r]!;
+    const { bufs, keyStarts, keyEnds } = this;
+    return compareRanges(bufs[t]!, keyStarts[t]!, keyEnds[t]!, bufs[i]!, keyStarts[i]!, keyEnds[i]!);
+  }
+
   /**
-   * The visible entries in internal-key order, found by splitting the log into ascending runs of keys and merging
-   * them, or undefined when the log has more than MAX_RUNS of them. Log order is sequence order, so a run is in
-   * (key ascending, sequence ascending) order. While a run is built, an entry that repeats the run's last key hides it
-   * unless it is a MERGE (whose older versions stay), so most rewrites of a key never reach the merge.
+   * Puts entry i at the end of an ascending run of keys; false when the log has more than MAX_RUNS of them (or
+   * sequence numbers that do not grow), and finish() must sort. Log order is sequence order, so a run is in (key
+   * ascending, sequence ascending) order, and finish() merges the runs. An entry that repeats its run's last key
+   * hides it unless it is a MERGE (whose older versions stay), so most rewrites of a key never reach the merge.
+   * Done as entries arrive, in a small function: a replay's hot loops are run once, and small functions are
+   * optimised soonest.
    */
-  private mergeRuns(): Int32Array | undefined {
-    const { n, kinds } = this;
-    const runs: number[][] = [];
-    /** sameKey[i]: entry i has the key of the entry before it in its run */
-    const sameKey = new Uint8Array(n);
-    let last = 0;
-    for (let i = 0; i < n; i++) {
-      // The runs' last keys descend in the order the runs were made, so the first run whose last key is <= this key
-      // (the one with the largest such key) takes it, and that order is kept. Logs mostly continue the run of the
-      // entry before: check that one first.
-      let r = -1;
-      let c = 1;
-      if (last < runs.length && (last === 0 || this.compareKeys(runs[last - 1]!.at(-1)!, i) > 0)) {
-        c = this.compareKeys(runs[last]!.at(-1)!, i);
-        if (c <= 0) r = last;
-      }
-      if (r < 0) {
-        for (r = 0; r < runs.length; r++) {
-          c = this.compareKeys(runs[r]!.at(-1)!, i);
-          if (c <= 0) break;
-        }
-      }
-      if (r === runs.length) {
-        if (runs.length === MAX_RUNS) return undefined;
-        runs.push([i]);
-        last = r;
-        continue;
-      }
-      const run = runs[r]!;
-      const tail = run[run.length - 1]!;
-      if (c === 0) {
-        // a log whose sequence numbers do not grow is left to the sort, which orders versions by them
-        if (this.seqs[i]! <= this.seqs[tail]!) return undefined;
-        if (kinds[i] !== KIND_MERGE) {
-          // the newest version is not a MERGE: the run's versions of this key are hidden
-          while (sameKey[run[run.length - 1]!] === 1) run.pop();
-          run.pop();
-        } else {
-          sameKey[i] = 1;
-        }
-      }
-      run.push(i);
-      last = r;
+  private placeInRun(i: number): boolean {
+    const runs = this.runs;
+    const count = runs.length;
+    const last = this.lastRun;
+    // The runs' last keys descend in the order the runs were made, so the first run whose last key is <= this key
+    // (the one with the largest such key) takes it, and that order is kept. Logs mostly continue the run of the
+    // entry before: check that one first.
+    let r = -1;
+    let c = 1;
+    if (last < count && (last === 0 || this.vsTail(last - 1, i) > 0)) {
+      c = this.vsTail(last, i);
+      if (c <= 0) r = last;
     }
-    return this.keepVisible(this.mergeInto(runs, sameKey), sameKey);
+    if (r < 0) {
+      for (r = 0; r < count; r++) {
+        c = this.vsTail(r, i);
+        if (c <= 0) break;
+      }
+    }
+    if (r === count) {
+      if (count === MAX_RUNS) return false;
+      runs.push([i]);
+      this.tails[r] = i;
+      this.lastRun = r;
+      return true;
+    }
+    const run = runs[r]!;
+    if (c === 0) {
+      // a log whose sequence numbers do not grow is left to the sort, which orders versions by them
+      if (this.seqs[i]! <= this.seqs[run[run.length - 1]!]!) return false;
+      if (this.kinds[i] !== KIND_MERGE) {
+        // the newest version is not a MERGE: the run's versions of this key are hidden
+        const sameKey = this.sameKey;
+        while (sameKey[run[run.length - 1]!] === 1) run.pop();
+        run.pop();
+      } else {
+        this.sameKey[i] = 1;
+      }
+    }
+    run.push(i);
+    this.tails[r] = i;
+    this.lastRun = r;
+    return true;
   }
 
   /**
@@ -226,17 +247,45 @@ export class MemtableBuilder {
       // the first entry taken from a run may repeat the key of the last one taken from another
       const first = run[p]!;
       if (prev >= 0 && sameKey[first] === 0 && this.compareKeys(prev, first) === 0) sameKey[first] = 1;
-      // take entries from this run while they come before the runner-up's head
-      do {
-        out[m++] = run[p++]!;
-        if (p >= run.length || second < 0) continue;
-        const c = this.compareKeys(run[p]!, second);
-        if (c > 0 || (c === 0 && seqs[run[p]!]! > seqs[second]!)) break;
-      } while (p < run.length);
+      // take the entries of this run that come before the runner-up's head (found by galloping: stretches are long)
+      const q = second < 0 ? run.length : this.firstAfter(run, p + 1, second);
+      if (q - p > 16) {
+        out.set(p === 0 && q === run.length ? run : run.slice(p, q), m);
+        m += q - p;
+        p = q;
+      }
+      while (p < q) out[m++] = run[p++]!;
       pos[best] = p;
       prev = out[m - 1]!;
     }
     return out;
+  }
+
+  /** The first position at or after `from` in `run` whose entry comes after entry `x` (or run.length). */
+  private firstAfter(run: number[], from: number, x: number): number {
+    const seqs = this.seqs;
+    const after = (p: number) => {
+      const c = this.compareKeys(run[p]!, x);
+      return c > 0 || (c === 0 && seqs[run[p]!]! > seqs[x]!);
+    };
+    const n = run.length;
+    let lo = from;
+    if (lo >= n || after(lo)) return lo;
+    let step = 1;
+    let hi = lo + 1;
+    while (hi < n && !after(hi)) {
+      lo = hi;
+      step *= 2;
+      hi = lo + step;
+    }
+    if (hi > n) hi = n;
+    lo++;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (after(mid)) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   }
 
   /**
@@ -245,6 +294,8 @@ export class MemtableBuilder {
    * kept last is a MERGE.
    */
   private keepVisible(merged: Int32Array, sameKey: Uint8Array): Int32Array {
+    // no key with several versions (MERGE chains, or a key in two runs): everything is visible
+    if (sameKey.indexOf(1) < 0) return merged;
     const kinds = this.kinds;
     const out = new Int32Array(merged.length);
     let m = 0;
@@ -292,12 +343,19 @@ export class MemtableBuilder {
 
 const EMPTY = Buffer.alloc(0);
 
+/** buf[start, end) as a Buffer: what subarray makes, without its species lookup (the reader makes millions). */
+export function view(buf: Buffer, start: number, end: number): Buffer {
+  return Buffer.from(buf.buffer, buf.byteOffset + start, end - start);
+}
+
 export class MemtableIterator implements InternalIterator {
   valid = false;
   key: Buffer = EMPTY;
   seq = 0;
   kind = 0;
   private pos = 0;
+  private lastLimit?: Buffer;
+  private lastStop = -1;
 
   constructor(private readonly table: Memtable) {}
 
@@ -310,6 +368,7 @@ export class MemtableIterator implements InternalIterator {
 
   first(): void {
     this.pos = 0;
+    this.lastStop = -1;
     this.load();
   }
 
@@ -324,6 +383,7 @@ export class MemtableIterator implements InternalIterator {
       else hi = mid;
     }
     this.pos = lo;
+    this.lastStop = -1;
     this.load();
   }
 
@@ -335,7 +395,12 @@ export class MemtableIterator implements InternalIterator {
   emitRun(out: KVPair[], max: number, limit: Buffer | undefined, deletedBelow: number): boolean {
     const t = this.table;
     const { order, bufs, keyStarts, keyEnds, valueStarts, valueEnds, seqs, kinds } = t;
-    const stop = limit === undefined ? t.count : this.gallop(limit);
+    // a scan asks again with the same limit (the same Buffer) chunk after chunk: search once
+    if (limit !== this.lastLimit || this.pos > this.lastStop) {
+      this.lastStop = limit === undefined ? t.count : this.gallop(limit);
+      this.lastLimit = limit;
+    }
+    const stop = this.lastStop;
     const start = this.pos;
     let pos = start;
     // A key's older versions are kept only under a MERGE, where this stops: every entry passed is its key's newest.
@@ -346,7 +411,7 @@ export class MemtableIterator implements InternalIterator {
       if ((kind === KIND_SET || kind === KIND_SET_WITH_DELETE) && seqs[i]! >= deletedBelow) {
         const buf = bufs[i]!;
         const vs = valueStarts[i]!;
-        out.push({ key: buf.subarray(keyStarts[i]!, keyEnds[i]!), value: vs < 0 ? EMPTY : buf.subarray(vs, valueEnds[i]!) });
+        out.push({ key: view(buf, keyStarts[i]!, keyEnds[i]!), value: vs < 0 ? EMPTY : view(buf, vs, valueEnds[i]!) });
       }
       pos++;
     }

@@ -33,7 +33,7 @@ import { decodeDeltaIndexBlock } from '../rocksdb/index-block.js';
 import { decodeFooter, ROCKSDB_FOOTER_SIZE, type Footer } from './footer.js';
 import type { KVPair } from '../kv.js';
 import { compareBytes, isPointKind, KIND_MERGE, KIND_RANGE_DELETE, KIND_SET, KIND_SET_WITH_DELETE } from './internal-key.js';
-import { compareRanges } from './memtable.js';
+import { compareRanges, view } from './memtable.js';
 import type { InternalIterator, RangeTombstone } from './iterator.js';
 import { BYTEWISE_COMPARATOR } from './manifest.js';
 import { INDEX_TYPE_TWO_LEVEL, parseProperties, type TableProperties } from './properties.js';
@@ -48,6 +48,8 @@ const META_RANGE_DEL_V1 = 'rocksdb.range_del';
  * stays flat however large the shard (a merged read holds one block per table, not the tables).
  */
 const WHOLE_FILE_LIMIT = 256 * 1024;
+/** How much a scan of a larger table reads at once. */
+const READ_AHEAD = 256 * 1024;
 const MODULE = 'pebble/sstable';
 const EMPTY = Buffer.alloc(0);
 
@@ -62,6 +64,10 @@ export class TableReader {
   private lastBlock?: { offset: number; block: DataBlock };
   private fd?: number;
   private whole?: Buffer;
+  /** the read-ahead window of a table read block by block: `ahead` holds the file from `aheadOffset` on */
+  private ahead?: Buffer;
+  private aheadOffset = 0;
+  private lastReadEnd = -1;
 
   /** Opens and checks the table at `path` (footer, metaindex, properties, index). Throws KVCorruptionError. */
   static open(path: string): TableReader {
@@ -156,7 +162,19 @@ export class TableReader {
       return this.whole.subarray(offset, offset + length);
     }
     if (this.fd === undefined) throw new Error(`${MODULE}: table ${basename(this.path)} is closed`);
-    return readExactly(this.fd, offset, length, this.path);
+    const ahead = this.ahead;
+    if (ahead && offset >= this.aheadOffset && offset + length <= this.aheadOffset + ahead.length) {
+      this.lastReadEnd = offset + length;
+      return ahead.subarray(offset - this.aheadOffset, offset - this.aheadOffset + length);
+    }
+    // A read that starts where the last one ended is a scan: read ahead, to pay one system call per many blocks.
+    const sequential = offset === this.lastReadEnd;
+    this.lastReadEnd = offset + length;
+    if (!sequential) return readExactly(this.fd, offset, length, this.path);
+    const size = Math.max(length, Math.min(READ_AHEAD, this.size - offset));
+    this.ahead = readExactly(this.fd, offset, size, this.path);
+    this.aheadOffset = offset;
+    return this.ahead.subarray(0, length);
   }
 
   /** The contents of the block at `handle`, checksum verified and decompressed. */
@@ -241,6 +259,7 @@ export class TableReader {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
     this.whole = undefined;
+    this.ahead = undefined;
     this.lastBlock = undefined;
     this.partitions.clear();
   }
@@ -350,7 +369,7 @@ export class TableIterator implements InternalIterator {
         const ks = keyStarts[pos]!;
         const ke = keyEnds[pos]!;
         if ((kind === KIND_SET || kind === KIND_SET_WITH_DELETE) && seqs[pos]! >= deletedBelow) {
-          out.push({ key: keys.subarray(ks, ke), value: b.block.subarray(valueStarts[pos]!, valueEnds[pos]!) });
+          out.push({ key: view(keys, ks, ke), value: view(b.block, valueStarts[pos]!, valueEnds[pos]!) });
         }
         moved = true;
         pos++;
