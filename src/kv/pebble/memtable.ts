@@ -343,6 +343,25 @@ export class MemtableBuilder {
 
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * A pair whose key view is made when first asked for: most scans (entries, above all) read values only, and a view
+ * is the largest cost of handing a pair out.
+ */
+export class LazyKeyPair implements KVPair {
+  private k?: Buffer;
+
+  constructor(
+    private readonly keyBuf: Buffer,
+    private readonly keyStart: number,
+    private readonly keyEnd: number,
+    readonly value: Buffer,
+  ) {}
+
+  get key(): Buffer {
+    return (this.k ??= view(this.keyBuf, this.keyStart, this.keyEnd));
+  }
+}
+
 /** buf[start, end) as a Buffer: what subarray makes, without its species lookup (the reader makes millions). */
 export function view(buf: Buffer, start: number, end: number): Buffer {
   return Buffer.from(buf.buffer, buf.byteOffset + start, end - start);
@@ -411,7 +430,7 @@ export class MemtableIterator implements InternalIterator {
       if ((kind === KIND_SET || kind === KIND_SET_WITH_DELETE) && seqs[i]! >= deletedBelow) {
         const buf = bufs[i]!;
         const vs = valueStarts[i]!;
-        out.push({ key: view(buf, keyStarts[i]!, keyEnds[i]!), value: vs < 0 ? EMPTY : view(buf, vs, valueEnds[i]!) });
+        out.push(new LazyKeyPair(buf, keyStarts[i]!, keyEnds[i]!, vs < 0 ? EMPTY : view(buf, vs, valueEnds[i]!)));
       }
       pos++;
     }
