@@ -205,16 +205,26 @@ function copyToSlab(length: number): Buffer {
   return out;
 }
 
-/** Typed arrays for `capacity` entries, all in one ArrayBuffer. */
+let arraySlab = new ArrayBuffer(0);
+let arraySlabUsed = 0;
+
+/** Typed arrays for `capacity` entries, carved from a shared slab like the keys. */
 function entryArrays(capacity: number) {
-  const ab = new ArrayBuffer(capacity * 25);
+  const bytes = (capacity * 25 + 7) & ~7;
+  if (arraySlabUsed + bytes > arraySlab.byteLength) {
+    arraySlab = new ArrayBuffer(Math.max(SLAB_SIZE, bytes));
+    arraySlabUsed = 0;
+  }
+  const ab = arraySlab;
+  const at = arraySlabUsed;
+  arraySlabUsed += bytes;
   return {
-    seqs: new Float64Array(ab, 0, capacity),
-    keyStarts: new Int32Array(ab, capacity * 8, capacity),
-    keyEnds: new Int32Array(ab, capacity * 12, capacity),
-    valueStarts: new Int32Array(ab, capacity * 16, capacity),
-    valueEnds: new Int32Array(ab, capacity * 20, capacity),
-    kinds: new Uint8Array(ab, capacity * 24, capacity),
+    seqs: new Float64Array(ab, at, capacity),
+    keyStarts: new Int32Array(ab, at + capacity * 8, capacity),
+    keyEnds: new Int32Array(ab, at + capacity * 12, capacity),
+    valueStarts: new Int32Array(ab, at + capacity * 16, capacity),
+    valueEnds: new Int32Array(ab, at + capacity * 20, capacity),
+    kinds: new Uint8Array(ab, at + capacity * 24, capacity),
   };
 }
 
@@ -234,9 +244,17 @@ export function decodeDataBlock(block: Buffer): DataBlock {
   let p = 0;
   while (p < end) {
     const entryStart = p;
-    const shared = readVarint(block, p, end);
-    const unshared = readVarint(block, varintEnd, end);
-    const valueLength = readVarint(block, varintEnd, end);
+    // one-byte varints inline (the usual case for the two key lengths)
+    let shared = block[p]!;
+    let unshared = p + 1 < end ? block[p + 1]! : 128;
+    if (shared < 128 && unshared < 128) {
+      p += 2;
+    } else {
+      shared = readVarint(block, p, end);
+      unshared = readVarint(block, varintEnd, end);
+      p = varintEnd;
+    }
+    const valueLength = readVarint(block, p, end);
     p = varintEnd;
     const keyLength = shared + unshared;
     const valueStart = p + unshared;
