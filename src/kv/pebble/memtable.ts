@@ -18,8 +18,9 @@ export interface Memtable {
   count: number;
   /** the kept entries' positions in the arrays below, in internal-key order */
   order: Int32Array;
-  /** the record buffer holding each entry's key and value */
+  /** the record buffers; entry i's key and value are in bufs[bufIds[i]] */
   bufs: Buffer[];
+  bufIds: Int32Array;
   keyStarts: Int32Array;
   keyEnds: Int32Array;
   /** -1 for entries without a value */
@@ -50,12 +51,6 @@ export function compareRanges(a: Uint8Array, as: number, ae: number, b: Uint8Arr
   return la - lb;
 }
 
-function rangesEqual(a: Buffer, as: number, ae: number, b: Buffer, bs: number, be: number): boolean {
-  if (ae - as !== be - bs) return false;
-  for (let i = ae - as - 1; i >= 0; i--) if (a[as + i] !== b[bs + i]) return false;
-  return true;
-}
-
 /**
  * At most this many ascending runs are gathered before finish() gives up on merging and sorts. Dragonboat's batches
  * interleave a few kinds of keys (entries ascending, the node's state and max-index keys rewritten by every batch),
@@ -65,25 +60,43 @@ const MAX_RUNS = 16;
 
 export class MemtableBuilder {
   private n = 0;
-  private capacity = 1024;
-  private bufs: Buffer[] = [];
-  private keyStarts = new Int32Array(this.capacity);
-  private keyEnds = new Int32Array(this.capacity);
-  private valueStarts = new Int32Array(this.capacity);
-  private valueEnds = new Int32Array(this.capacity);
-  private seqs = new Float64Array(this.capacity);
-  private kinds = new Uint8Array(this.capacity);
+  private capacity: number;
+  /** the distinct record buffers; entry i's key and value are in bufs[bufIds[i]] */
+  private readonly bufs: Buffer[] = [];
+  private bufIds: Int32Array;
+  private keyStarts: Int32Array;
+  private keyEnds: Int32Array;
+  private valueStarts: Int32Array;
+  private valueEnds: Int32Array;
+  private seqs: Float64Array;
+  private kinds: Uint8Array;
   private readonly rangeTombstones: RangeTombstone[] = [];
   private maxSeq = 0;
-  // the ascending runs of the log (see placeInRun)
-  private runs: number[][] = [];
-  /** the last entry of each run */
+  // The ascending runs of the log (see placeInRun): each entry's run, the entry before it in its run, whether it
+  // repeats that entry's key, and the last entry of each run.
+  private runOf: Uint8Array;
+  private prevInRun: Int32Array;
+  private sameKey: Uint8Array;
   private readonly tails = new Int32Array(MAX_RUNS);
-  /** sameKey[i]: entry i has the key of the entry before it in its run */
-  private sameKey = new Uint8Array(this.capacity);
+  private runCount = 0;
   private lastRun = 0;
   /** set when the log does not split into MAX_RUNS runs: finish() sorts */
   private unordered = false;
+
+  /** `expected`: how many operations are likely to come (the arrays grow past it if needed) */
+  constructor(expected = 1024) {
+    const c = (this.capacity = Math.max(16, Math.ceil(expected)));
+    this.bufIds = new Int32Array(c);
+    this.keyStarts = new Int32Array(c);
+    this.keyEnds = new Int32Array(c);
+    this.valueStarts = new Int32Array(c);
+    this.valueEnds = new Int32Array(c);
+    this.seqs = new Float64Array(c);
+    this.kinds = new Uint8Array(c);
+    this.runOf = new Uint8Array(c);
+    this.prevInRun = new Int32Array(c);
+    this.sameKey = new Uint8Array(c);
+  }
 
   /** Adds one operation (the BatchVisitor signature: key and value are offsets into `buf`). */
   add(kind: number, buf: Buffer, keyStart: number, keyEnd: number, valueStart: number, valueEnd: number, seq: number): void {
@@ -94,17 +107,17 @@ export class MemtableBuilder {
     }
     if (this.n === this.capacity) this.grow();
     const i = this.n++;
-    this.bufs.push(buf);
+    const bufs = this.bufs;
+    // a replay keeps one buffer per log file: consecutive entries mostly share it
+    if (bufs.length === 0 || bufs[bufs.length - 1] !== buf) bufs.push(buf);
+    this.bufIds[i] = bufs.length - 1;
     this.keyStarts[i] = keyStart;
     this.keyEnds[i] = keyEnd;
     this.valueStarts[i] = valueStart;
     this.valueEnds[i] = valueEnd;
     this.seqs[i] = seq;
     this.kinds[i] = kind;
-    if (!this.unordered && !this.placeInRun(i)) {
-      this.unordered = true;
-      this.runs = [];
-    }
+    if (!this.unordered && !this.placeInRun(i)) this.unordered = true;
   }
 
   private grow(): void {
@@ -114,21 +127,25 @@ export class MemtableBuilder {
       b.set(a);
       return b;
     };
+    this.bufIds = grown(this.bufIds);
     this.keyStarts = grown(this.keyStarts);
     this.keyEnds = grown(this.keyEnds);
     this.valueStarts = grown(this.valueStarts);
     this.valueEnds = grown(this.valueEnds);
     this.seqs = grown(this.seqs);
     this.kinds = grown(this.kinds);
+    this.runOf = grown(this.runOf);
+    this.prevInRun = grown(this.prevInRun);
     this.sameKey = grown(this.sameKey);
   }
 
   finish(): Memtable {
-    const kept = this.unordered ? this.sortAll() : this.keepVisible(this.mergeInto(this.runs, this.sameKey), this.sameKey);
+    const kept = this.unordered ? this.sortAll() : this.keepVisible(this.mergeRuns());
     return {
       count: kept.length,
       order: kept,
       bufs: this.bufs,
+      bufIds: this.bufIds,
       keyStarts: this.keyStarts,
       keyEnds: this.keyEnds,
       valueStarts: this.valueStarts,
@@ -142,15 +159,8 @@ export class MemtableBuilder {
 
   /** Compares the keys of entries i and j. */
   private compareKeys(i: number, j: number): number {
-    const { bufs, keyStarts, keyEnds } = this;
-    return compareRanges(bufs[i]!, keyStarts[i]!, keyEnds[i]!, bufs[j]!, keyStarts[j]!, keyEnds[j]!);
-  }
-
-  /** The key of entry i compared with the key of the last entry of run r. */
-  private vsTail(r: number, i: number): number {
-    const t = this.tails[r]!;
-    const { bufs, keyStarts, keyEnds } = this;
-    return compareRanges(bufs[t]!, keyStarts[t]!, keyEnds[t]!, bufs[i]!, keyStarts[i]!, keyEnds[i]!);
+    const { bufs, bufIds, keyStarts, keyEnds } = this;
+    return compareRanges(bufs[bufIds[i]!]!, keyStarts[i]!, keyEnds[i]!, bufs[bufIds[j]!]!, keyStarts[j]!, keyEnds[j]!);
   }
 
   /**
@@ -158,59 +168,78 @@ export class MemtableBuilder {
    * sequence numbers that do not grow), and finish() must sort. Log order is sequence order, so a run is in (key
    * ascending, sequence ascending) order, and finish() merges the runs. An entry that repeats its run's last key
    * hides it unless it is a MERGE (whose older versions stay), so most rewrites of a key never reach the merge.
-   * Done as entries arrive, in a small function: a replay's hot loops are run once, and small functions are
-   * optimised soonest.
+   * Done as entries arrive, in a small function: a replay's hot loops run once, and small functions are optimised
+   * soonest.
    */
   private placeInRun(i: number): boolean {
-    const runs = this.runs;
-    const count = runs.length;
+    const count = this.runCount;
     const last = this.lastRun;
+    const tails = this.tails;
     // The runs' last keys descend in the order the runs were made, so the first run whose last key is <= this key
     // (the one with the largest such key) takes it, and that order is kept. Logs mostly continue the run of the
     // entry before: check that one first.
     let r = -1;
     let c = 1;
-    if (last < count && (last === 0 || this.vsTail(last - 1, i) > 0)) {
-      c = this.vsTail(last, i);
+    if (last < count && (last === 0 || this.compareKeys(tails[last - 1]!, i) > 0)) {
+      c = this.compareKeys(tails[last]!, i);
       if (c <= 0) r = last;
     }
     if (r < 0) {
       for (r = 0; r < count; r++) {
-        c = this.vsTail(r, i);
+        c = this.compareKeys(tails[r]!, i);
         if (c <= 0) break;
       }
     }
+    let prev = -1;
     if (r === count) {
       if (count === MAX_RUNS) return false;
-      runs.push([i]);
-      this.tails[r] = i;
-      this.lastRun = r;
-      return true;
-    }
-    const run = runs[r]!;
-    if (c === 0) {
-      // a log whose sequence numbers do not grow is left to the sort, which orders versions by them
-      if (this.seqs[i]! <= this.seqs[run[run.length - 1]!]!) return false;
-      if (this.kinds[i] !== KIND_MERGE) {
-        // the newest version is not a MERGE: the run's versions of this key are hidden
-        const sameKey = this.sameKey;
-        while (sameKey[run[run.length - 1]!] === 1) run.pop();
-        run.pop();
-      } else {
-        this.sameKey[i] = 1;
+      this.runCount++;
+    } else {
+      prev = tails[r]!;
+      if (c === 0) {
+        // a log whose sequence numbers do not grow is left to the sort, which orders versions by them
+        if (this.seqs[i]! <= this.seqs[prev]!) return false;
+        if (this.kinds[i] !== KIND_MERGE) {
+          // the newest version is not a MERGE: the run's versions of this key are hidden (runOf MAX_RUNS: dropped)
+          while (this.sameKey[prev] === 1) {
+            this.runOf[prev] = MAX_RUNS;
+            prev = this.prevInRun[prev]!;
+          }
+          this.runOf[prev] = MAX_RUNS;
+          prev = this.prevInRun[prev]!;
+        } else {
+          this.sameKey[i] = 1;
+        }
       }
     }
-    run.push(i);
-    this.tails[r] = i;
+    this.runOf[i] = r;
+    this.prevInRun[i] = prev;
+    tails[r] = i;
     this.lastRun = r;
     return true;
+  }
+
+  /** The runs' entries, run by run, in log order. */
+  private collectRuns(): Int32Array[] {
+    const { n, runOf, runCount } = this;
+    const lengths = new Int32Array(MAX_RUNS + 1);
+    for (let i = 0; i < n; i++) lengths[runOf[i]!]!++;
+    const runs = Array.from({ length: runCount }, (_, r) => new Int32Array(lengths[r]!));
+    const fill = new Int32Array(MAX_RUNS + 1);
+    for (let i = 0; i < n; i++) {
+      const r = runOf[i]!;
+      if (r < runCount) runs[r]![fill[r]!++] = i;
+    }
+    return runs;
   }
 
   /**
    * Merges the runs into one sequence in (key ascending, sequence ascending) order, marking in sameKey every entry
    * whose key equals the one before it.
    */
-  private mergeInto(runs: number[][], sameKey: Uint8Array): Int32Array {
+  private mergeRuns(): Int32Array {
+    const runs = this.collectRuns();
+    const sameKey = this.sameKey;
     let total = 0;
     for (const run of runs) total += run.length;
     const out = new Int32Array(total);
@@ -243,26 +272,22 @@ export class MemtableBuilder {
       }
       if (best < 0) break;
       const run = runs[best]!;
-      let p = pos[best]!;
+      const p = pos[best]!;
       // the first entry taken from a run may repeat the key of the last one taken from another
       const first = run[p]!;
       if (prev >= 0 && sameKey[first] === 0 && this.compareKeys(prev, first) === 0) sameKey[first] = 1;
       // take the entries of this run that come before the runner-up's head (found by galloping: stretches are long)
       const q = second < 0 ? run.length : this.firstAfter(run, p + 1, second);
-      if (q - p > 16) {
-        out.set(p === 0 && q === run.length ? run : run.slice(p, q), m);
-        m += q - p;
-        p = q;
-      }
-      while (p < q) out[m++] = run[p++]!;
-      pos[best] = p;
+      out.set(run.subarray(p, q), m);
+      m += q - p;
+      pos[best] = q;
       prev = out[m - 1]!;
     }
     return out;
   }
 
   /** The first position at or after `from` in `run` whose entry comes after entry `x` (or run.length). */
-  private firstAfter(run: number[], from: number, x: number): number {
+  private firstAfter(run: Int32Array, from: number, x: number): number {
     const seqs = this.seqs;
     const after = (p: number) => {
       const c = this.compareKeys(run[p]!, x);
@@ -293,10 +318,12 @@ export class MemtableBuilder {
    * (sequence descending within a key). For each key the newest version is kept, and older ones while the version
    * kept last is a MERGE.
    */
-  private keepVisible(merged: Int32Array, sameKey: Uint8Array): Int32Array {
+  private keepVisible(merged: Int32Array): Int32Array {
+    const { sameKey, kinds } = this;
     // no key with several versions (MERGE chains, or a key in two runs): everything is visible
-    if (sameKey.indexOf(1) < 0) return merged;
-    const kinds = this.kinds;
+    let versions = false;
+    for (let k = 0; k < merged.length && !versions; k++) versions = sameKey[merged[k]!] === 1;
+    if (!versions) return merged;
     const out = new Int32Array(merged.length);
     let m = 0;
     let g = 0;
@@ -316,21 +343,18 @@ export class MemtableBuilder {
 
   /** The visible entries in internal-key order, by sorting every entry (logs of many interleaved runs). */
   private sortAll(): Int32Array {
-    const { n, bufs, keyStarts, keyEnds, seqs, kinds } = this;
+    const { n, seqs, kinds } = this;
     const order = new Array<number>(n);
     for (let i = 0; i < n; i++) order[i] = i;
     // Array.prototype.sort is TimSort in V8: log order is mostly ascending runs, which it merges cheaply.
-    order.sort(
-      (a, b) =>
-        compareRanges(bufs[a]!, keyStarts[a]!, keyEnds[a]!, bufs[b]!, keyStarts[b]!, keyEnds[b]!) || seqs[b]! - seqs[a]!,
-    );
+    order.sort((a, b) => this.compareKeys(a, b) || seqs[b]! - seqs[a]!);
 
     const kept = new Int32Array(n);
     let m = 0;
     let prev = -1;
     let keepOlder = false;
     for (const i of order) {
-      const sameKey = prev >= 0 && rangesEqual(bufs[prev]!, keyStarts[prev]!, keyEnds[prev]!, bufs[i]!, keyStarts[i]!, keyEnds[i]!);
+      const sameKey = prev >= 0 && this.compareKeys(prev, i) === 0;
       if (sameKey && !keepOlder) continue;
       // a MERGE needs the versions below it, down to the first that is not a MERGE
       keepOlder = kinds[i] === KIND_MERGE;
@@ -382,7 +406,7 @@ export class MemtableIterator implements InternalIterator {
     const t = this.table;
     const i = t.order[this.pos]!;
     const start = t.valueStarts[i]!;
-    return start < 0 ? EMPTY : t.bufs[i]!.subarray(start, t.valueEnds[i]!);
+    return start < 0 ? EMPTY : t.bufs[t.bufIds[i]!]!.subarray(start, t.valueEnds[i]!);
   }
 
   first(): void {
@@ -398,7 +422,7 @@ export class MemtableIterator implements InternalIterator {
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const i = t.order[mid]!;
-      if (compareRanges(t.bufs[i]!, t.keyStarts[i]!, t.keyEnds[i]!, userKey, 0, userKey.length) < 0) lo = mid + 1;
+      if (compareRanges(t.bufs[t.bufIds[i]!]!, t.keyStarts[i]!, t.keyEnds[i]!, userKey, 0, userKey.length) < 0) lo = mid + 1;
       else hi = mid;
     }
     this.pos = lo;
@@ -413,7 +437,7 @@ export class MemtableIterator implements InternalIterator {
 
   emitRun(out: KVPair[], max: number, limit: Buffer | undefined, deletedBelow: number): boolean {
     const t = this.table;
-    const { order, bufs, keyStarts, keyEnds, valueStarts, valueEnds, seqs, kinds } = t;
+    const { order, bufs, bufIds, keyStarts, keyEnds, valueStarts, valueEnds, seqs, kinds } = t;
     // a scan asks again with the same limit (the same Buffer) chunk after chunk: search once
     if (limit !== this.lastLimit || this.pos > this.lastStop) {
       this.lastStop = limit === undefined ? t.count : this.gallop(limit);
@@ -428,7 +452,7 @@ export class MemtableIterator implements InternalIterator {
       const kind = kinds[i]!;
       if (kind === KIND_MERGE) break;
       if ((kind === KIND_SET || kind === KIND_SET_WITH_DELETE) && seqs[i]! >= deletedBelow) {
-        const buf = bufs[i]!;
+        const buf = bufs[bufIds[i]!]!;
         const vs = valueStarts[i]!;
         out.push(new LazyKeyPair(buf, keyStarts[i]!, keyEnds[i]!, vs < 0 ? EMPTY : view(buf, vs, valueEnds[i]!)));
       }
@@ -445,7 +469,7 @@ export class MemtableIterator implements InternalIterator {
     const t = this.table;
     const below = (p: number) => {
       const i = t.order[p]!;
-      return compareRanges(t.bufs[i]!, t.keyStarts[i]!, t.keyEnds[i]!, key, 0, key.length) < 0;
+      return compareRanges(t.bufs[t.bufIds[i]!]!, t.keyStarts[i]!, t.keyEnds[i]!, key, 0, key.length) < 0;
     };
     let lo = this.pos;
     if (lo >= t.count || !below(lo)) return lo;
@@ -475,7 +499,7 @@ export class MemtableIterator implements InternalIterator {
     }
     const i = t.order[this.pos]!;
     this.valid = true;
-    this.key = t.bufs[i]!.subarray(t.keyStarts[i]!, t.keyEnds[i]!);
+    this.key = t.bufs[t.bufIds[i]!]!.subarray(t.keyStarts[i]!, t.keyEnds[i]!);
     this.seq = t.seqs[i]!;
     this.kind = t.kinds[i]!;
   }

@@ -55,7 +55,7 @@ function finished(ops: Op[], split = false): string[] {
     builder.add(op.kind, buf, ks, ks + op.key.length, ks + op.key.length, buf.length, op.seq);
   }
   const t = builder.finish();
-  return Array.from(t.order, (i) => `${t.bufs[i]!.subarray(t.keyStarts[i]!, t.keyEnds[i]!).toString('hex')}#${t.seqs[i]}`);
+  return Array.from(t.order, (i) => `${t.bufs[t.bufIds[i]!]!.subarray(t.keyStarts[i]!, t.keyEnds[i]!).toString('hex')}#${t.seqs[i]}`);
 }
 
 /** Dragonboat-like keys: a kind byte pair, then a 16-byte id and an 8-byte index, big-endian. */
