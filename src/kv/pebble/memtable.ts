@@ -382,13 +382,8 @@ export class LazyKeyPair implements KVPair {
   ) {}
 
   get key(): Buffer {
-    return (this.k ??= view(this.keyBuf, this.keyStart, this.keyEnd));
+    return (this.k ??= this.keyBuf.subarray(this.keyStart, this.keyEnd));
   }
-}
-
-/** buf[start, end) as a Buffer: what subarray makes, without its species lookup (the reader makes millions). */
-export function view(buf: Buffer, start: number, end: number): Buffer {
-  return Buffer.from(buf.buffer, buf.byteOffset + start, end - start);
 }
 
 export class MemtableIterator implements InternalIterator {
@@ -454,7 +449,7 @@ export class MemtableIterator implements InternalIterator {
       if ((kind === KIND_SET || kind === KIND_SET_WITH_DELETE) && seqs[i]! >= deletedBelow) {
         const buf = bufs[bufIds[i]!]!;
         const vs = valueStarts[i]!;
-        out.push(new LazyKeyPair(buf, keyStarts[i]!, keyEnds[i]!, vs < 0 ? EMPTY : view(buf, vs, valueEnds[i]!)));
+        out.push(new LazyKeyPair(buf, keyStarts[i]!, keyEnds[i]!, vs < 0 ? EMPTY : buf.subarray(vs, valueEnds[i]!)));
       }
       pos++;
     }
