@@ -188,6 +188,8 @@ export function blockUserKey(b: DataBlock, i: number): Buffer {
  * Keys handed out are views into the slabs, so a slab is never reused: a new one is started when it is full.
  */
 let scratch = Buffer.allocUnsafeSlow(16 * 1024);
+/** scratch as 32-bit words: keys start 4-byte aligned there, so a shared prefix is copied a word at a time */
+let scratchWords = new Int32Array(scratch.buffer, scratch.byteOffset, scratch.length >> 2);
 let slab = Buffer.allocUnsafeSlow(0);
 let slabUsed = 0;
 const SLAB_SIZE = 128 * 1024;
@@ -237,6 +239,7 @@ export function decodeDataBlock(block: Buffer): DataBlock {
   let capacity = Math.min(restarts * 16, (end >> 2) + 1);
   let a = entryArrays(capacity);
   let keys = scratch;
+  let words = scratchWords;
   let prevStart = 0;
   let prevLength = 0;
   let at = 0;
@@ -273,11 +276,15 @@ export function decodeDataBlock(block: Buffer): DataBlock {
       b.kinds.set(a.kinds);
       a = b;
     }
-    if (at + keyLength > keys.length) {
-      scratch = grow(keys.subarray(0, at), Buffer.allocUnsafeSlow(2 * (at + keyLength)));
+    if (at + keyLength + 4 > keys.length) {
+      scratch = grow(keys.subarray(0, at), Buffer.allocUnsafeSlow(2 * (at + keyLength + 4)));
+      scratchWords = new Int32Array(scratch.buffer, scratch.byteOffset, scratch.length >> 2);
       keys = scratch;
+      words = scratchWords;
     }
-    for (let i = 0; i < shared; i++) keys[at + i] = keys[prevStart + i]!;
+    const sharedWords = shared >> 2;
+    for (let i = 0, a4 = at >> 2, p4 = prevStart >> 2; i < sharedWords; i++) words[a4 + i] = words[p4 + i]!;
+    for (let i = sharedWords << 2; i < shared; i++) keys[at + i] = keys[prevStart + i]!;
     for (let i = 0; i < unshared; i++) keys[at + shared + i] = block[p + i]!;
     const userEnd = at + keyLength - TRAILER_LENGTH;
     a.keyStarts[n] = at;
@@ -289,7 +296,7 @@ export function decodeDataBlock(block: Buffer): DataBlock {
     n++;
     prevStart = at;
     prevLength = keyLength;
-    at += keyLength;
+    at = (at + keyLength + 3) & ~3;
     p = valueEnd;
   }
   return { count: n, keys: copyToSlab(at), block, ...a };

@@ -1,9 +1,14 @@
 /**
  * The in-memory table rebuilt from the WAL: what Pebble's memtable held when the shard was closed.
  *
- * Not a wire format: operations arrive in log order and are sorted once into internal-key order (user key ascending,
+ * Not a wire format: operations arrive in log order and are put once into internal-key order (user key ascending,
  * sequence number descending). Only the versions a reader can see are kept: for each user key the newest entry, plus
  * the older ones a MERGE chain needs. Range deletions are kept apart, as Pebble's memtable keeps them.
+ *
+ * Ordering: Dragonboat's batches interleave a few kinds of keys (a node's entries, ascending; its state and max-index
+ * keys, rewritten by every batch), so a log is a handful of ascending runs woven together. As operations arrive they
+ * are dealt into such runs (placeInRun), and finish() merges the runs, copying long stretches at once; a log of more
+ * than MAX_RUNS runs is sorted instead. A comparison sort of the whole log costs several times as much.
  *
  * Entries are (record buffer, offset, length) triples in typed arrays, not Buffer views: a WAL can hold millions of
  * operations, and millions of long-lived small objects cost more in garbage collection than everything else in a
