@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { InternalIterator, RangeTombstone } from '../../../src/kv/pebble/iterator.js';
+import { LevelIterator } from '../../../src/kv/pebble/level-iterator.js';
 import type { TableMeta } from '../../../src/kv/pebble/manifest.js';
 import { MemtableBuilder, MemtableIterator } from '../../../src/kv/pebble/memtable.js';
 import { getVisible, VisibleIterator } from '../../../src/kv/pebble/merge.js';
 import { clipToTable, TombstoneIndex } from '../../../src/kv/pebble/range-tombstones.js';
+import type { TableReader } from '../../../src/kv/pebble/sstable.js';
 
 const SET = 1;
 const DEL = 0;
@@ -215,5 +217,53 @@ test('the fast path (fill, emitRun) shows what the key-by-key path shows, chunk 
     }
     const want = end === undefined ? expected : expected.filter(([k]) => Buffer.compare(b(k), end) < 0);
     assert.deepEqual(got, want, `seed ${seed}`);
+  }
+});
+
+test("a level whose neighbouring tables split a key's versions (LevelDB's older compactions) shows the key once", () => {
+  /** A memtable standing in for a table: the level iterator asks a table iterator for the key it consumed last. */
+  class FakeTableIterator extends MemtableIterator {
+    lastKey?: Buffer;
+    constructor(private readonly lastOfTable: string, ...args: ConstructorParameters<typeof MemtableIterator>) {
+      super(...args);
+    }
+    override emitRun(...args: Parameters<MemtableIterator['emitRun']>): boolean {
+      const moved = super.emitRun(...args);
+      if (!this.valid) this.lastKey = b(this.lastOfTable);
+      return moved;
+    }
+  }
+  const table = (entries: [string, number, number, string?][]) => {
+    const builder = new MemtableBuilder();
+    for (const [key, seq, kind, value] of entries) {
+      const buf = Buffer.concat([b(key), b(value ?? '')]);
+      builder.add(kind, buf, 0, key.length, value === undefined ? -1 : key.length, buf.length, seq);
+    }
+    const memtable = builder.finish();
+    const last = entries[entries.length - 1]![0];
+    return { largest: b(last), reader: { newIterator: () => new FakeTableIterator(last, memtable) } as unknown as TableReader };
+  };
+  const level = () =>
+    new LevelIterator([
+      table([['a', 5, SET, 'a5'], ['b', 9, SET, 'b9']]),
+      table([['b', 3, SET, 'b3'], ['c', 4, SET, 'c4']]),
+    ]);
+  const expected = [
+    ['a', 'a5'],
+    ['b', 'b9'],
+    ['c', 'c4'],
+  ];
+  assert.deepEqual(visible([level()]), expected);
+  for (const max of [1, 2, 10]) {
+    const it = new VisibleIterator([level()], new TombstoneIndex([]).newCursor());
+    it.seekGE(b(''));
+    const got: string[][] = [];
+    for (;;) {
+      const chunk: { key: Buffer; value: Buffer }[] = [];
+      const more = it.fill(chunk, max, undefined);
+      for (const p of chunk) got.push([p.key.toString(), p.value.toString()]);
+      if (!more) break;
+    }
+    assert.deepEqual(got, expected, `max ${max}`);
   }
 });
