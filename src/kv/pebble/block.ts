@@ -184,27 +184,23 @@ export function blockUserKey(b: DataBlock, i: number): Buffer {
 }
 
 /**
- * Where decoded keys are rebuilt (shared by every decode, grown as needed) before they are copied into a slab.
- * Keys handed out are views into the slabs, so a slab is never reused: a new one is started when it is full.
+ * Where decoded keys are rebuilt: slabs shared by every decode, each key 4-byte aligned so that a shared prefix is
+ * copied a word at a time (`slabWords`). Keys handed out are views into the slabs, so a slab is never reused: a new
+ * one is started when it is full (one allocation per many blocks, not one per block).
  */
-let scratch = Buffer.allocUnsafeSlow(16 * 1024);
-/** scratch as 32-bit words: keys start 4-byte aligned there, so a shared prefix is copied a word at a time */
-let scratchWords = new Int32Array(scratch.buffer, scratch.byteOffset, scratch.length >> 2);
 let slab = Buffer.allocUnsafeSlow(0);
+let slabWords = new Int32Array(0);
 let slabUsed = 0;
 const SLAB_SIZE = 128 * 1024;
 
-/** A copy of scratch[0, length) carved from the current slab (one allocation per many blocks, not one per block). */
-function copyToSlab(length: number): Buffer {
-  if (slabUsed + length > slab.length) {
-    slab = Buffer.allocUnsafeSlow(Math.max(SLAB_SIZE, length));
-    slabUsed = 0;
-  }
-  const out = slab.subarray(slabUsed, slabUsed + length);
-  scratch.copy(out, 0, 0, length);
-  // keep the next copy 8-byte aligned
-  slabUsed += (length + 7) & ~7;
-  return out;
+/** Starts a new slab of at least `min` bytes holding a copy of slab[from, to) at its start. */
+function newSlab(min: number, from: number, to: number): void {
+  // a multiple of 8, so that the 8-byte aligned start of the next block's keys stays inside it
+  const next = Buffer.allocUnsafeSlow((Math.max(SLAB_SIZE, min) + 7) & ~7);
+  slab.copy(next, 0, from, to);
+  slab = next;
+  slabWords = new Int32Array(next.buffer, next.byteOffset, next.length >> 2);
+  slabUsed = 0;
 }
 
 let arraySlab = new ArrayBuffer(0);
@@ -238,11 +234,11 @@ export function decodeDataBlock(block: Buffer): DataBlock {
   const restarts = (block.length - 4 - end) >> 2;
   let capacity = Math.min(restarts * 16, (end >> 2) + 1);
   let a = entryArrays(capacity);
-  let keys = scratch;
-  let words = scratchWords;
-  let prevStart = 0;
+  // keys go straight into the current slab, from `base` on
+  let base = slabUsed;
+  let prevStart = base;
   let prevLength = 0;
-  let at = 0;
+  let at = base;
   let n = 0;
   let p = 0;
   while (p < end) {
@@ -276,19 +272,22 @@ export function decodeDataBlock(block: Buffer): DataBlock {
       b.kinds.set(a.kinds);
       a = b;
     }
-    if (at + keyLength + 4 > keys.length) {
-      scratch = grow(keys.subarray(0, at), Buffer.allocUnsafeSlow(2 * (at + keyLength + 4)));
-      scratchWords = new Int32Array(scratch.buffer, scratch.byteOffset, scratch.length >> 2);
-      keys = scratch;
-      words = scratchWords;
+    if (at + keyLength + 4 > slab.length) {
+      // the slab is full: this block's keys so far move to a new one
+      newSlab(2 * (at - base + keyLength + 4), base, at);
+      prevStart -= base;
+      at -= base;
+      base = 0;
     }
+    const keys = slab;
+    const words = slabWords;
     const sharedWords = shared >> 2;
     for (let i = 0, a4 = at >> 2, p4 = prevStart >> 2; i < sharedWords; i++) words[a4 + i] = words[p4 + i]!;
     for (let i = sharedWords << 2; i < shared; i++) keys[at + i] = keys[prevStart + i]!;
     for (let i = 0; i < unshared; i++) keys[at + shared + i] = block[p + i]!;
     const userEnd = at + keyLength - TRAILER_LENGTH;
-    a.keyStarts[n] = at;
-    a.keyEnds[n] = userEnd;
+    a.keyStarts[n] = at - base;
+    a.keyEnds[n] = userEnd - base;
     a.kinds[n] = keys[userEnd]!;
     a.seqs[n] = trailerSeq(keys, userEnd);
     a.valueStarts[n] = valueStart;
@@ -299,7 +298,8 @@ export function decodeDataBlock(block: Buffer): DataBlock {
     at = (at + keyLength + 3) & ~3;
     p = valueEnd;
   }
-  return { count: n, keys: copyToSlab(at), block, ...a };
+  slabUsed = (at + 7) & ~7;
+  return { count: n, keys: slab.subarray(base, at), block, ...a };
 }
 
 function grow<T extends Float64Array | Uint8Array | Int32Array | Buffer>(from: T, to: T): T {
