@@ -6,7 +6,7 @@
  * LevelDB "masked" form, `rotr(crc, 15) + 0xA282EAD8 (mod 2^32)`, so that a CRC computed over data that itself
  * embeds CRCs does not degenerate.
  *
- * Table-driven, slice-by-8: every byte of a WAL and of every table block passes through here, so it is on the hot
+ * Table-driven, slice-by-8 (reading words where the memory allows): every byte of a WAL and of every table block passes through here, so it is on the hot
  * path. Pure TypeScript on purpose: the npm CRC-32C packages that are fast are native addons, and this tool avoids
  * native addons in its Pebble reader.
  */
@@ -34,11 +34,33 @@ function buildTables(): Int32Array {
   return t;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /** Continues a CRC-32C over `buf[start, end)`; pass 0 as `crc` to start a new one. Returns an unsigned value. */
 export function crc32cUpdate(crc: number, buf: Uint8Array, start = 0, end = buf.length): number {
   const t = TABLES;
   let c = ~crc;
   let i = start;
+  if (LITTLE_ENDIAN && end - start >= 64) {
+    // bytes up to a 4-byte boundary of the underlying memory, then eight bytes per step read as two words
+    while ((buf.byteOffset + i) & 3) c = t[(c ^ buf[i++]!) & 0xff]! ^ (c >>> 8);
+    const words = new Int32Array(buf.buffer, buf.byteOffset + i, (end - i) >> 2);
+    const pairs = words.length & ~1;
+    for (let w = 0; w < pairs; w += 2) {
+      const a = c ^ words[w]!;
+      const b = words[w + 1]!;
+      c =
+        t[1792 + (a & 0xff)]! ^
+        t[1536 + ((a >>> 8) & 0xff)]! ^
+        t[1280 + ((a >>> 16) & 0xff)]! ^
+        t[1024 + (a >>> 24)]! ^
+        t[768 + (b & 0xff)]! ^
+        t[512 + ((b >>> 8) & 0xff)]! ^
+        t[256 + ((b >>> 16) & 0xff)]! ^
+        t[b >>> 24]!;
+    }
+    i += pairs * 4;
+  }
   const fastEnd = end - 8;
   while (i <= fastEnd) {
     const a = c ^ (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24));

@@ -29,3 +29,24 @@ test('mask and unmask are inverse and masking changes the value', () => {
   const c = crc32c(Buffer.from('foo'));
   assert.equal(maskCrc(c), ((((c >>> 15) | (c << 17)) >>> 0) + 0xa282ead8) % 2 ** 32);
 });
+
+test('crc32c agrees with a bitwise reference at every alignment and length (the word-reading path)', () => {
+  const bitwise = (buf: Uint8Array, start: number, end: number) => {
+    let c = 0xffffffff;
+    for (let i = start; i < end; i++) {
+      c ^= buf[i]!;
+      for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+    }
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const backing = Buffer.from(Array.from({ length: 400 }, (_, i) => (i * 131 + 7) & 0xff));
+  for (let shift = 0; shift < 4; shift++) {
+    // views starting at each offset of the memory, so that words are read from every alignment
+    const view = backing.subarray(shift);
+    for (const start of [0, 1, 2, 3, 5]) {
+      for (const length of [0, 63, 64, 65, 66, 67, 71, 72, 200, 301]) {
+        assert.equal(crc32c(view, start, start + length), bitwise(view, start, start + length), `shift ${shift} start ${start} length ${length}`);
+      }
+    }
+  }
+});

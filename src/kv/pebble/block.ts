@@ -161,10 +161,16 @@ export function decodeNamedBlock(block: Buffer): Map<string, Buffer> {
   return out;
 }
 
-/** A decoded data block: parallel arrays, one slot per entry, in internal-key order. */
+/**
+ * A decoded data block: parallel arrays, one slot per entry, in internal-key order. The internal keys are rebuilt
+ * one after the other into `keys` (prefix compression undone); entry i's user key is keys[keyStarts[i], keyEnds[i]).
+ * No Buffer is made per key: a block is mostly read through, and views are made only for the keys handed out.
+ */
 export interface DataBlock {
   count: number;
-  userKeys: Buffer[];
+  keys: Buffer;
+  keyStarts: Int32Array;
+  keyEnds: Int32Array;
   seqs: Float64Array;
   kinds: Uint8Array;
   block: Buffer;
@@ -172,25 +178,82 @@ export interface DataBlock {
   valueEnds: Int32Array;
 }
 
+/** The user key of entry i of `b`, as a view. */
+export function blockUserKey(b: DataBlock, i: number): Buffer {
+  return b.keys.subarray(b.keyStarts[i]!, b.keyEnds[i]!);
+}
+
+/**
+ * Where decoded keys are rebuilt: slabs shared by every decode, each key 4-byte aligned so that a shared prefix is
+ * copied a word at a time (`slabWords`). Keys handed out are views into the slabs, so a slab is never reused: a new
+ * one is started when it is full (one allocation per many blocks, not one per block).
+ */
+let slab = Buffer.allocUnsafeSlow(0);
+let slabWords = new Int32Array(0);
+let slabUsed = 0;
+const SLAB_SIZE = 128 * 1024;
+
+/** Starts a new slab of at least `min` bytes holding a copy of slab[from, to) at its start. */
+function newSlab(min: number, from: number, to: number): void {
+  // a multiple of 8, so that the 8-byte aligned start of the next block's keys stays inside it
+  const next = Buffer.allocUnsafeSlow((Math.max(SLAB_SIZE, min) + 7) & ~7);
+  slab.copy(next, 0, from, to);
+  slab = next;
+  slabWords = new Int32Array(next.buffer, next.byteOffset, next.length >> 2);
+  slabUsed = 0;
+}
+
+let arraySlab = new ArrayBuffer(0);
+let arraySlabUsed = 0;
+
+/** Typed arrays for `capacity` entries, carved from a shared slab like the keys. */
+function entryArrays(capacity: number) {
+  const bytes = (capacity * 25 + 7) & ~7;
+  if (arraySlabUsed + bytes > arraySlab.byteLength) {
+    arraySlab = new ArrayBuffer(Math.max(SLAB_SIZE, bytes));
+    arraySlabUsed = 0;
+  }
+  const ab = arraySlab;
+  const at = arraySlabUsed;
+  arraySlabUsed += bytes;
+  return {
+    seqs: new Float64Array(ab, at, capacity),
+    keyStarts: new Int32Array(ab, at + capacity * 8, capacity),
+    keyEnds: new Int32Array(ab, at + capacity * 12, capacity),
+    valueStarts: new Int32Array(ab, at + capacity * 16, capacity),
+    valueEnds: new Int32Array(ab, at + capacity * 20, capacity),
+    kinds: new Uint8Array(ab, at + capacity * 24, capacity),
+  };
+}
+
 /** Decodes a block keyed by internal keys (data and range-deletion blocks). */
 export function decodeDataBlock(block: Buffer): DataBlock {
   const end = entriesEnd(block);
-  // A guess at the entry count (prefix compression makes entries as small as 4 bytes); the arrays grow if needed.
-  let capacity = (end >> 5) + 16;
-  const userKeys: Buffer[] = [];
-  let seqs = new Float64Array(capacity);
-  let kinds = new Uint8Array(capacity);
-  let valueStarts = new Int32Array(capacity);
-  let valueEnds = new Int32Array(capacity);
-  let scratch = new Uint8Array(64);
+  // A guess at the entry count: restarts come every 16 entries by default, and prefix compression makes entries as
+  // small as 4 bytes; the arrays grow if needed.
+  const restarts = (block.length - 4 - end) >> 2;
+  let capacity = Math.min(restarts * 16, (end >> 2) + 1);
+  let a = entryArrays(capacity);
+  // keys go straight into the current slab, from `base` on
+  let base = slabUsed;
+  let prevStart = base;
   let prevLength = 0;
+  let at = base;
   let n = 0;
   let p = 0;
   while (p < end) {
     const entryStart = p;
-    const shared = readVarint(block, p, end);
-    const unshared = readVarint(block, varintEnd, end);
-    const valueLength = readVarint(block, varintEnd, end);
+    // one-byte varints inline (the usual case for the two key lengths)
+    let shared = block[p]!;
+    let unshared = p + 1 < end ? block[p + 1]! : 128;
+    if (shared < 128 && unshared < 128) {
+      p += 2;
+    } else {
+      shared = readVarint(block, p, end);
+      unshared = readVarint(block, varintEnd, end);
+      p = varintEnd;
+    }
+    const valueLength = readVarint(block, p, end);
     p = varintEnd;
     const keyLength = shared + unshared;
     const valueStart = p + unshared;
@@ -200,34 +263,46 @@ export function decodeDataBlock(block: Buffer): DataBlock {
     if (keyLength < TRAILER_LENGTH) throw new DecodeError('internal key shorter than its trailer', entryStart);
     if (n === capacity) {
       capacity *= 2;
-      seqs = grow(seqs, new Float64Array(capacity));
-      kinds = grow(kinds, new Uint8Array(capacity));
-      valueStarts = grow(valueStarts, new Int32Array(capacity));
-      valueEnds = grow(valueEnds, new Int32Array(capacity));
+      const b = entryArrays(capacity);
+      b.seqs.set(a.seqs);
+      b.keyStarts.set(a.keyStarts);
+      b.keyEnds.set(a.keyEnds);
+      b.valueStarts.set(a.valueStarts);
+      b.valueEnds.set(a.valueEnds);
+      b.kinds.set(a.kinds);
+      a = b;
     }
-    if (keyLength > scratch.length) scratch = grow(scratch.subarray(0, shared), new Uint8Array(keyLength * 2));
-    for (let i = 0; i < unshared; i++) scratch[shared + i] = block[p + i]!;
-    const userLength = keyLength - TRAILER_LENGTH;
-    let userKey: Buffer;
-    if (shared === 0) {
-      userKey = block.subarray(p, p + userLength);
-    } else {
-      userKey = Buffer.allocUnsafe(userLength);
-      for (let i = 0; i < userLength; i++) userKey[i] = scratch[i]!;
+    if (at + keyLength + 4 > slab.length) {
+      // the slab is full: this block's keys so far move to a new one
+      newSlab(2 * (at - base + keyLength + 4), base, at);
+      prevStart -= base;
+      at -= base;
+      base = 0;
     }
-    userKeys.push(userKey);
-    kinds[n] = scratch[userLength]!;
-    seqs[n] = trailerSeq(scratch, userLength);
-    valueStarts[n] = valueStart;
-    valueEnds[n] = valueEnd;
+    const keys = slab;
+    const words = slabWords;
+    const sharedWords = shared >> 2;
+    for (let i = 0, a4 = at >> 2, p4 = prevStart >> 2; i < sharedWords; i++) words[a4 + i] = words[p4 + i]!;
+    for (let i = sharedWords << 2; i < shared; i++) keys[at + i] = keys[prevStart + i]!;
+    for (let i = 0; i < unshared; i++) keys[at + shared + i] = block[p + i]!;
+    const userEnd = at + keyLength - TRAILER_LENGTH;
+    a.keyStarts[n] = at - base;
+    a.keyEnds[n] = userEnd - base;
+    a.kinds[n] = keys[userEnd]!;
+    a.seqs[n] = trailerSeq(keys, userEnd);
+    a.valueStarts[n] = valueStart;
+    a.valueEnds[n] = valueEnd;
     n++;
+    prevStart = at;
     prevLength = keyLength;
+    at = (at + keyLength + 3) & ~3;
     p = valueEnd;
   }
-  return { count: n, userKeys, seqs, kinds, block, valueStarts, valueEnds };
+  slabUsed = (at + 7) & ~7;
+  return { count: n, keys: slab.subarray(base, at), block, ...a };
 }
 
-function grow<T extends Float64Array | Uint8Array | Int32Array>(from: T, to: T): T {
+function grow<T extends Float64Array | Uint8Array | Int32Array | Buffer>(from: T, to: T): T {
   to.set(from);
   return to;
 }

@@ -2,7 +2,8 @@
  * Iterating one level from L1 down: its tables hold disjoint key ranges and are sorted by key, so the level reads as
  * one sorted run, opening one table iterator at a time.
  */
-import { compareBytes } from './internal-key.js';
+import type { KVPair } from '../kv.js';
+import { bytesEqual, compareBytes } from './internal-key.js';
 import type { InternalIterator } from './iterator.js';
 import type { TableReader, TableIterator } from './sstable.js';
 
@@ -57,6 +58,27 @@ export class LevelIterator implements InternalIterator {
       return;
     }
     this.settle();
+  }
+
+  emitRun(out: KVPair[], max: number, limit: Buffer | undefined, deletedBelow: number): boolean {
+    let moved = false;
+    while (this.valid && out.length < max) {
+      const it = this.iter!;
+      if (!it.emitRun(out, max, limit, deletedBelow)) break;
+      moved = true;
+      if (it.valid) {
+        this.key = it.key;
+        this.seq = it.seq;
+        this.kind = it.kind;
+        break;
+      }
+      // the table ran out inside the run: go on in the next one, where older versions of the last key may go on
+      // (LevelDB's compactions could split a key's versions between neighbouring tables)
+      const last = it.lastKey!;
+      this.settle();
+      while (this.valid && bytesEqual(this.key, last)) this.next();
+    }
+    return moved;
   }
 
   private open(index: number): void {

@@ -17,6 +17,7 @@ import {
   KIND_SET,
   KIND_SET_WITH_DELETE,
 } from './internal-key.js';
+import type { KVPair } from '../kv.js';
 import type { InternalIterator } from './iterator.js';
 import type { TombstoneCursor } from './range-tombstones.js';
 
@@ -55,6 +56,44 @@ export class VisibleIterator {
       }
     }
     return false;
+  }
+
+  /**
+   * Appends the visible pairs from here on whose keys are below `end` (no bound when undefined) until `out` holds
+   * `max`; false once nothing is left below `end`.
+   *
+   * Where the smallest key is below every other source's current key (and the next range tombstone boundary), its
+   * source hands out its entries up to there by itself (emitRun), with no heap work per key: LSM sources mostly hold
+   * disjoint stretches of keys. Anything else goes through resolveTopKey.
+   */
+  fill(out: KVPair[], max: number, end: Buffer | undefined): boolean {
+    const heap = this.heap;
+    const tombstones = this.tombstones;
+    while (out.length < max) {
+      if (heap.length === 0) return false;
+      const top = heap[0]!;
+      const key = top.key;
+      if (end !== undefined && compareBytes(key, end) >= 0) return false;
+      let limit = end;
+      if (heap.length > 1) {
+        let other = heap[1]!.key;
+        if (heap.length > 2 && compareBytes(heap[2]!.key, other) < 0) other = heap[2]!.key;
+        if (limit === undefined || compareBytes(other, limit) < 0) limit = other;
+      }
+      let deletedBelow = 0;
+      if (tombstones.count > 0) {
+        deletedBelow = tombstones.at(key);
+        const edge = tombstones.edgeAfter(key);
+        if (edge !== undefined && (limit === undefined || compareBytes(edge, limit) < 0)) limit = edge;
+      }
+      if ((limit === undefined || compareBytes(key, limit) < 0) && top.emitRun(out, max, limit, deletedBelow)) {
+        this.fixTop();
+        continue;
+      }
+      const value = this.resolveTopKey();
+      if (value !== undefined) out.push({ key, value });
+    }
+    return true;
   }
 
   /** The user key the sources are positioned at (the smallest), or undefined at the end. */

@@ -115,6 +115,16 @@ export class TombstoneCursor {
     this.cursor = i;
     return i < n && compareBytes(this.starts[i]!, key) <= 0 ? this.seqs[i]! : 0;
   }
+
+  /**
+   * Where the answer of the last at(key) stops holding: the end of the fragment over `key`, or the start of the next
+   * fragment; undefined when no fragment lies at or after `key`.
+   */
+  edgeAfter(key: Buffer): Buffer | undefined {
+    const i = this.cursor;
+    if (i >= this.count) return undefined;
+    return compareBytes(this.starts[i]!, key) <= 0 ? this.ends[i]! : this.starts[i]!;
+  }
 }
 
 function heapPush<T>(heap: T[], item: T, cmp: (a: T, b: T) => number): void {

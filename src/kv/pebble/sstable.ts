@@ -18,6 +18,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
   BLOCK_TRAILER_SIZE,
+  blockUserKey,
   decodeBlockHandle,
   decodeDataBlock,
   decodeIndexBlock,
@@ -30,7 +31,9 @@ import {
 import { corruption, DecodeError, decodeFailure, UnsupportedFormatError } from './errors.js';
 import { decodeDeltaIndexBlock } from '../rocksdb/index-block.js';
 import { decodeFooter, ROCKSDB_FOOTER_SIZE, type Footer } from './footer.js';
-import { compareBytes, isPointKind, KIND_RANGE_DELETE } from './internal-key.js';
+import type { KVPair } from '../kv.js';
+import { compareBytes, isPointKind, KIND_MERGE, KIND_RANGE_DELETE, KIND_SET, KIND_SET_WITH_DELETE } from './internal-key.js';
+import { compareRanges, LazyKeyPair } from './memtable.js';
 import type { InternalIterator, RangeTombstone } from './iterator.js';
 import { BYTEWISE_COMPARATOR } from './manifest.js';
 import { INDEX_TYPE_TWO_LEVEL, parseProperties, type TableProperties } from './properties.js';
@@ -45,6 +48,8 @@ const META_RANGE_DEL_V1 = 'rocksdb.range_del';
  * stays flat however large the shard (a merged read holds one block per table, not the tables).
  */
 const WHOLE_FILE_LIMIT = 256 * 1024;
+/** How much a scan of a larger table reads at once. */
+const READ_AHEAD = 256 * 1024;
 const MODULE = 'pebble/sstable';
 const EMPTY = Buffer.alloc(0);
 
@@ -59,6 +64,10 @@ export class TableReader {
   private lastBlock?: { offset: number; block: DataBlock };
   private fd?: number;
   private whole?: Buffer;
+  /** the read-ahead window of a table read block by block: `ahead` holds the file from `aheadOffset` on */
+  private ahead?: Buffer;
+  private aheadOffset = 0;
+  private lastReadEnd = -1;
 
   /** Opens and checks the table at `path` (footer, metaindex, properties, index). Throws KVCorruptionError. */
   static open(path: string): TableReader {
@@ -153,7 +162,19 @@ export class TableReader {
       return this.whole.subarray(offset, offset + length);
     }
     if (this.fd === undefined) throw new Error(`${MODULE}: table ${basename(this.path)} is closed`);
-    return readExactly(this.fd, offset, length, this.path);
+    const ahead = this.ahead;
+    if (ahead && offset >= this.aheadOffset && offset + length <= this.aheadOffset + ahead.length) {
+      this.lastReadEnd = offset + length;
+      return ahead.subarray(offset - this.aheadOffset, offset - this.aheadOffset + length);
+    }
+    // A read that starts where the last one ended is a scan: read ahead, to pay one system call per many blocks.
+    const sequential = offset === this.lastReadEnd;
+    this.lastReadEnd = offset + length;
+    if (!sequential) return readExactly(this.fd, offset, length, this.path);
+    const size = Math.max(length, Math.min(READ_AHEAD, this.size - offset));
+    this.ahead = readExactly(this.fd, offset, size, this.path);
+    this.aheadOffset = offset;
+    return this.ahead.subarray(0, length);
   }
 
   /** The contents of the block at `handle`, checksum verified and decompressed. */
@@ -225,7 +246,7 @@ export class TableReader {
         throw corruption(MODULE, `unexpected key kind ${block.kinds[i]} in the range-deletion block`, this.path, handle.offset);
       }
       const end = block.block.subarray(block.valueStarts[i]!, block.valueEnds[i]!);
-      out.push({ start: block.userKeys[i]!, end, seq: block.seqs[i]! });
+      out.push({ start: blockUserKey(block, i), end, seq: block.seqs[i]! });
     }
     return out;
   }
@@ -238,6 +259,7 @@ export class TableReader {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
     this.whole = undefined;
+    this.ahead = undefined;
     this.lastBlock = undefined;
     this.partitions.clear();
   }
@@ -267,14 +289,15 @@ function searchIndex(index: IndexBlock, key: Buffer): number {
   return lo;
 }
 
-/** Index of the first entry whose user key is >= `key` in `block`, or block.count. */
-function searchBlock(block: DataBlock, key: Buffer): number {
-  let lo = 0;
+/** Index of the first entry at or after `from` whose user key is >= `key` in `block`, or block.count. */
+function searchBlock(block: DataBlock, key: Buffer, from = 0): number {
+  let lo = from;
   let hi = block.count;
-  const keys = block.userKeys;
+  const { keys, keyStarts, keyEnds } = block;
+  const kl = key.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (compareBytes(keys[mid]!, key) < 0) lo = mid + 1;
+    if (compareRanges(keys, keyStarts[mid]!, keyEnds[mid]!, key, 0, kl) < 0) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -291,6 +314,8 @@ export class TableIterator implements InternalIterator {
   private blockIdx = 0;
   private block?: DataBlock;
   private pos = 0;
+  /** after emitRun ran off the end of the table: the user key it consumed last */
+  lastKey?: Buffer;
 
   constructor(private readonly table: TableReader) {}
 
@@ -323,12 +348,63 @@ export class TableIterator implements InternalIterator {
     this.pos++;
     const b = this.block!;
     if (this.pos < b.count) {
-      this.key = b.userKeys[this.pos]!;
-      this.seq = b.seqs[this.pos]!;
-      this.kind = b.kinds[this.pos]!;
+      this.loadEntry(b);
       return;
     }
     this.settle();
+  }
+
+  emitRun(out: KVPair[], max: number, limit: Buffer | undefined, deletedBelow: number): boolean {
+    let moved = false;
+    blocks: while (this.valid) {
+      const b = this.block!;
+      const { keys, keyStarts, keyEnds, kinds, seqs, valueStarts, valueEnds } = b;
+      // the entries of this block below the limit, found by one search rather than a comparison per entry (older
+      // versions of a key below the limit are below it too)
+      const stop = limit === undefined ? b.count : searchBlock(b, limit, this.pos);
+      let pos = this.pos;
+      while (pos < stop && out.length < max) {
+        const kind = kinds[pos]!;
+        if (kind === KIND_MERGE) break;
+        const ks = keyStarts[pos]!;
+        const ke = keyEnds[pos]!;
+        if ((kind === KIND_SET || kind === KIND_SET_WITH_DELETE) && seqs[pos]! >= deletedBelow) {
+          out.push(new LazyKeyPair(keys, ks, ke, b.block.subarray(valueStarts[pos]!, valueEnds[pos]!)));
+        }
+        moved = true;
+        pos++;
+        while (pos < stop && rangesEqual(keys, keyStarts[pos]!, keyEnds[pos]!, keys, ks, ke)) pos++;
+        if (pos === b.count) {
+          // the block ended: the older versions of its last key may go on in the next blocks
+          this.pos = pos;
+          this.settle();
+          this.skipVersionsOf(keys, ks, ke);
+          if (!this.valid) this.lastKey = keys.subarray(ks, ke);
+          continue blocks;
+        }
+      }
+      // the limit, a MERGE or a full `out`: the run ends inside this block
+      this.pos = pos;
+      this.loadEntry(b);
+      break;
+    }
+    return moved;
+  }
+
+  /** Moves past the entries whose user key is keys[ks, ke) (the iterator is at a block's first entry or invalid). */
+  private skipVersionsOf(keys: Buffer, ks: number, ke: number): void {
+    while (this.valid) {
+      const b = this.block!;
+      if (!rangesEqual(b.keys, b.keyStarts[this.pos]!, b.keyEnds[this.pos]!, keys, ks, ke)) return;
+      this.next();
+    }
+  }
+
+  private loadEntry(b: DataBlock): void {
+    const pos = this.pos;
+    this.key = b.keys.subarray(b.keyStarts[pos]!, b.keyEnds[pos]!);
+    this.seq = b.seqs[pos]!;
+    this.kind = b.kinds[pos]!;
   }
 
   private loadPartition(i: number): void {
@@ -353,9 +429,7 @@ export class TableIterator implements InternalIterator {
       const b = this.block;
       if (b && this.pos < b.count) {
         this.valid = true;
-        this.key = b.userKeys[this.pos]!;
-        this.seq = b.seqs[this.pos]!;
-        this.kind = b.kinds[this.pos]!;
+        this.loadEntry(b);
         return;
       }
       if (this.blockIdx + 1 < part.count) {
@@ -367,4 +441,10 @@ export class TableIterator implements InternalIterator {
       this.pos = 0;
     }
   }
+}
+
+function rangesEqual(a: Buffer, as: number, ae: number, b: Buffer, bs: number, be: number): boolean {
+  if (ae - as !== be - bs) return false;
+  for (let i = ae - as - 1; i >= 0; i--) if (a[as + i] !== b[bs + i]) return false;
+  return true;
 }

@@ -20,7 +20,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { KVCorruptionError, KVReadOnlyError, type KeyRange, type KVPair, type KVStore, type WriteOp } from '../kv.js';
 import { corruption, PebbleMissingWalError } from './errors.js';
-import { compareBytes } from './internal-key.js';
+import { compareBytes, immediateSuccessor } from './internal-key.js';
 import type { InternalIterator, RangeTombstone } from './iterator.js';
 import { LevelIterator, type LevelTable } from './level-iterator.js';
 import { loadManifest, NUM_LEVELS, tableFileName, type ManifestState, type TableMeta } from './manifest.js';
@@ -120,23 +120,16 @@ export class PebbleStore implements KVStore {
   private *scan(range: KeyRange): Generator<KVPair[]> {
     const it = new VisibleIterator(this.sources(this.l0), this.tombstones.newCursor());
     it.seekGE(range.gte);
-    const { lt, lte } = range;
-    let chunk: KVPair[] = [];
+    const end = exclusiveEnd(range);
     for (;;) {
-      const key = it.peekKey();
-      if (key === undefined) break;
-      if (lt && compareBytes(key, lt) >= 0) break;
-      if (lte && compareBytes(key, lte) > 0) break;
-      const value = it.resolveTopKey();
-      if (value === undefined) continue;
-      chunk.push({ key, value });
-      if (chunk.length === CHUNK_SIZE) {
+      const chunk: KVPair[] = [];
+      const more = it.fill(chunk, CHUNK_SIZE, end);
+      if (chunk.length > 0) {
         yield chunk;
         this.checkOpen();
-        chunk = [];
       }
+      if (!more) return;
     }
-    if (chunk.length > 0) yield chunk;
   }
 
   async write(_ops: WriteOp[]): Promise<void> {
@@ -156,6 +149,14 @@ export class PebbleStore implements KVStore {
   private checkOpen(): void {
     if (this.closed) throw new Error(`${this.backend}: the store of ${this.shardDir} is closed`);
   }
+}
+
+/** The exclusive upper bound of `range` (an inclusive `lte` becomes its immediate successor), or undefined. */
+function exclusiveEnd(range: KeyRange): Buffer | undefined {
+  const { lt, lte } = range;
+  const after = lte && immediateSuccessor(lte);
+  if (lt && after) return compareBytes(lt, after) <= 0 ? lt : after;
+  return lt ?? after;
 }
 
 /** Opens the Pebble shard in `shardDir` read-only. Throws KVCorruptionError, or PebbleMissingWalError (see there). */

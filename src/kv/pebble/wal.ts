@@ -51,16 +51,20 @@ export function liveWalFiles(dir: string, names: string[], minLogNumber: number)
 
 /** Replays the live WALs of `walDir` into a memtable. Throws KVCorruptionError for a bad batch inside a valid record. */
 export function replayWals(walDir: string, minLogNumber: number, names = readdirSync(walDir)): WalReplay {
-  const builder = new MemtableBuilder();
-  const add = builder.add.bind(builder);
   const files = liveWalFiles(walDir, names, minLogNumber);
-  const reports: WalFileReport[] = files.map((file, i) => {
-    let data: Buffer;
+  const datas = files.map((file) => {
     try {
-      data = readFileSync(file.path);
+      return readFileSync(file.path);
     } catch (err) {
       throw corruption('pebble/wal', `cannot read WAL (${(err as NodeJS.ErrnoException).code ?? err})`, file.path);
     }
+  });
+  // the memtable's arrays sized from the logs (an operation takes some 50 bytes in Dragonboat's), within reason
+  const bytes = datas.reduce((sum, d) => sum + d.length, 0);
+  const builder = new MemtableBuilder(Math.min(bytes / 48, 1 << 18));
+  const add = builder.add.bind(builder);
+  const reports: WalFileReport[] = files.map((file, i) => {
+    const data = datas[i]!;
     // each batch is decoded where it lies in the file's buffer (records of several chunks assembled in place): the
     // memtable points into that one buffer, nothing is copied
     let records = 0;

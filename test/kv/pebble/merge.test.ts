@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { InternalIterator, RangeTombstone } from '../../../src/kv/pebble/iterator.js';
+import { LevelIterator } from '../../../src/kv/pebble/level-iterator.js';
 import type { TableMeta } from '../../../src/kv/pebble/manifest.js';
 import { MemtableBuilder, MemtableIterator } from '../../../src/kv/pebble/memtable.js';
 import { getVisible, VisibleIterator } from '../../../src/kv/pebble/merge.js';
 import { clipToTable, TombstoneIndex } from '../../../src/kv/pebble/range-tombstones.js';
+import type { TableReader } from '../../../src/kv/pebble/sstable.js';
 
 const SET = 1;
 const DEL = 0;
@@ -162,4 +164,106 @@ test("a table's tombstones are clipped to the table's bounds", () => {
     ['63', '66'],
     ['64', '65'],
   ]);
+});
+
+/** A small deterministic PRNG (mulberry32), so that a failure can be replayed. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('the fast path (fill, emitRun) shows what the key-by-key path shows, chunk by chunk and up to a bound', () => {
+  const kinds = [SET, SET, SET, DEL, SINGLEDEL, MERGE, MERGE, 18];
+  for (let seed = 1; seed <= 200; seed++) {
+    const random = rng(seed);
+    const pick = <T>(a: T[]) => a[Math.floor(random() * a.length)]!;
+    const alphabet = 'abcdefghijklmnop'.slice(0, 3 + Math.floor(random() * 13));
+    const word = () => Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick([...alphabet])).join('');
+    let seq = 1;
+    // sources of disjoint stretches, overlapping ones, and one key in several sources
+    const specs = Array.from({ length: 1 + Math.floor(random() * 4) }, () => {
+      const entries: [string, number, number, string?][] = [];
+      for (let i = Math.floor(random() * 30); i > 0; i--) {
+        const kind = pick(kinds);
+        entries.push([word(), seq++, kind, kind === SET || kind === MERGE || kind === 18 ? `v${seq}` : undefined]);
+      }
+      return entries;
+    });
+    const tombstones = Array.from({ length: Math.floor(random() * 5) }, () => {
+      const [x, y] = [word(), word()].sort();
+      return tombstone(x!, y!, Math.floor(random() * seq));
+    });
+    const from = random() < 0.3 ? word() : '';
+    const expected = visible(specs.map(source), tombstones, from);
+
+    const end = random() < 0.5 ? b(word()) : undefined;
+    const max = 1 + Math.floor(random() * 5);
+    const it = new VisibleIterator(specs.map(source), new TombstoneIndex(tombstones).newCursor());
+    it.seekGE(b(from));
+    const got: [string, string][] = [];
+    for (;;) {
+      const chunk: { key: Buffer; value: Buffer }[] = [];
+      const more = it.fill(chunk, max, end);
+      assert.ok(chunk.length <= max, `seed ${seed}: chunk within max`);
+      for (const p of chunk) got.push([p.key.toString(), p.value.toString()]);
+      if (!more) break;
+      assert.equal(chunk.length, max, `seed ${seed}: only the last chunk is short`);
+    }
+    const want = end === undefined ? expected : expected.filter(([k]) => Buffer.compare(b(k), end) < 0);
+    assert.deepEqual(got, want, `seed ${seed}`);
+  }
+});
+
+test("a level whose neighbouring tables split a key's versions (LevelDB's older compactions) shows the key once", () => {
+  /** A memtable standing in for a table: the level iterator asks a table iterator for the key it consumed last. */
+  class FakeTableIterator extends MemtableIterator {
+    lastKey?: Buffer;
+    constructor(private readonly lastOfTable: string, ...args: ConstructorParameters<typeof MemtableIterator>) {
+      super(...args);
+    }
+    override emitRun(...args: Parameters<MemtableIterator['emitRun']>): boolean {
+      const moved = super.emitRun(...args);
+      if (!this.valid) this.lastKey = b(this.lastOfTable);
+      return moved;
+    }
+  }
+  const table = (entries: [string, number, number, string?][]) => {
+    const builder = new MemtableBuilder();
+    for (const [key, seq, kind, value] of entries) {
+      const buf = Buffer.concat([b(key), b(value ?? '')]);
+      builder.add(kind, buf, 0, key.length, value === undefined ? -1 : key.length, buf.length, seq);
+    }
+    const memtable = builder.finish();
+    const last = entries[entries.length - 1]![0];
+    return { largest: b(last), reader: { newIterator: () => new FakeTableIterator(last, memtable) } as unknown as TableReader };
+  };
+  const level = () =>
+    new LevelIterator([
+      table([['a', 5, SET, 'a5'], ['b', 9, SET, 'b9']]),
+      table([['b', 3, SET, 'b3'], ['c', 4, SET, 'c4']]),
+    ]);
+  const expected = [
+    ['a', 'a5'],
+    ['b', 'b9'],
+    ['c', 'c4'],
+  ];
+  assert.deepEqual(visible([level()]), expected);
+  for (const max of [1, 2, 10]) {
+    const it = new VisibleIterator([level()], new TombstoneIndex([]).newCursor());
+    it.seekGE(b(''));
+    const got: string[][] = [];
+    for (;;) {
+      const chunk: { key: Buffer; value: Buffer }[] = [];
+      const more = it.fill(chunk, max, undefined);
+      for (const p of chunk) got.push([p.key.toString(), p.value.toString()]);
+      if (!more) break;
+    }
+    assert.deepEqual(got, expected, `max ${max}`);
+  }
 });

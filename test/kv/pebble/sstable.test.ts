@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { KVCorruptionError } from '../../../src/kv/kv.js';
@@ -155,4 +155,71 @@ test('a truncated or footer-damaged table is a KVCorruptionError naming it', () 
   } finally {
     cleanup();
   }
+});
+
+/** Every table file under `dir` (.sst, or LevelDB's .ldb). */
+function tableFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...tableFiles(path));
+    else if (/^\d+\.(sst|ldb)$/.test(entry.name)) out.push(path);
+  }
+  return out.sort();
+}
+
+test("a table's fast path (emitRun) shows what walking it entry by entry shows, from any start, up to any limit", () => {
+  const roots = [...PEBBLE_DATASETS.map(({ name }) => fixtureDir(`pebble-v3.3.8/${name}`)!), fixtureDir('leveldb-v3.2.8')!];
+  let tables = 0;
+  let withVersions = 0;
+  for (const path of roots.flatMap(tableFiles)) {
+    const reader = TableReader.open(path);
+    try {
+      // by definition: the newest version of each user key decides, up to the first MERGE (where emitRun stops)
+      const newest: { key: string; seq: number; kind: number; value: string }[] = [];
+      const walk = reader.newIterator();
+      let versions = 0;
+      for (walk.first(); walk.valid; walk.next()) {
+        const key = walk.key.toString('hex');
+        if (newest.length > 0 && newest[newest.length - 1]!.key === key) {
+          versions++;
+          continue;
+        }
+        newest.push({ key, seq: walk.seq, kind: walk.kind, value: walk.value().toString('hex') });
+      }
+      const merge = newest.findIndex((e) => e.kind === 2);
+      const keys = merge < 0 ? newest : newest.slice(0, merge);
+      if (versions > 0) withVersions++;
+      const seqs = keys.map((e) => e.seq).sort((a, b) => a - b);
+      for (const deletedBelow of [0, seqs[seqs.length >> 1] ?? 0]) {
+        for (const limitAt of [undefined, keys.length >> 1, keys.length - 1]) {
+          const limit = limitAt === undefined || limitAt < 0 ? undefined : Buffer.from(keys[limitAt]!.key, 'hex');
+          const below = limit === undefined ? keys : keys.slice(0, limitAt);
+          const want = below.filter((e) => (e.kind === 1 || e.kind === 18) && e.seq >= deletedBelow).map((e) => [e.key, e.value]);
+          for (const max of [5, 100_000]) {
+            const it = reader.newIterator();
+            it.first();
+            const got: string[][] = [];
+            for (;;) {
+              const out: { key: Buffer; value: Buffer }[] = [];
+              const moved = it.emitRun(out, got.length + max, limit, deletedBelow);
+              for (const p of out) got.push([p.key.toString('hex'), p.value.toString('hex')]);
+              if (!moved || !it.valid) break;
+            }
+            const where = `${path} deletedBelow ${deletedBelow} limit ${limitAt} max ${max}`;
+            assert.deepEqual(got, want, where);
+            // it stops at the limit, at the first MERGE, or at the end
+            const next = limit !== undefined ? limitAt : merge < 0 ? undefined : merge;
+            if (next === undefined) assert.equal(it.valid, false, where);
+            else assert.equal(it.key.toString('hex'), newest[next]!.key, where);
+          }
+        }
+      }
+      tables++;
+    } finally {
+      reader.close();
+    }
+  }
+  assert.ok(tables >= 10, `only ${tables} tables`);
+  assert.ok(withVersions > 0, 'some table holds several versions of a key');
 });
