@@ -62,12 +62,15 @@ function drained(): Promise<void> {
 
 export function flush(): Promise<void> | undefined {
   if (!used) return undefined;
-  const chunk = buffer.subarray(0, used);
-  // the written chunk belongs to the stream now; keep filling a fresh buffer
-  buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+  const full = buffer;
+  const length = used;
   used = 0;
-  if (process.stdout.write(chunk)) return undefined;
-  return drained();
+  const written = process.stdout.write(full.subarray(0, length));
+  // Nothing left queued in the stream: the write went to the file or pipe at once (stdout to a file or pipe is
+  // synchronous on Linux), so the buffer is free to fill again. Otherwise the stream holds on to it until it is
+  // written: keep filling a fresh one. (A fresh megabyte per flush is also garbage the collector must sweep.)
+  buffer = process.stdout.writableLength === 0 ? full : Buffer.allocUnsafe(BUFFER_BYTES);
+  return written ? undefined : drained();
 }
 
 /** Flushes and waits until stdout has taken everything (before the process exits). */

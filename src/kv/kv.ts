@@ -17,6 +17,13 @@ export interface KeyRange {
 export interface KVPair {
   key: Buffer;
   value: Buffer;
+  /**
+   * Where `value` lies, for readers that keep values inside larger buffers and make the view only when `value` is
+   * read: a scan of hundreds of thousands of values can decode them in place (`valueBuf[valueStart, valueEnd)`).
+   */
+  readonly valueBuf?: Buffer;
+  readonly valueStart?: number;
+  readonly valueEnd?: number;
 }
 
 /** One operation of an atomic write batch. `deleteRange` removes every key in [start, end). */

@@ -30,8 +30,11 @@ export const plainEntries: EntryStore = {
     for await (const chunk of store.iterate(plainEntryRange(c, n, low, high))) {
       const columns = new EntryColumns(chunk.length);
       for (let i = 0; i < chunk.length; i++) {
-        const value = chunk[i].value;
-        if (!columns.push(value, 0, value.length)) {
+        const pair = chunk[i];
+        const inPlace = pair.valueBuf;
+        const taken = inPlace !== undefined ? columns.push(inPlace, pair.valueStart!, pair.valueEnd!) : columns.push(pair.value, 0, pair.value.length);
+        if (!taken) {
+          const value = pair.value;
           try {
             decodeEntry(value);
           } catch (err) {

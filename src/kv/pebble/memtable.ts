@@ -373,21 +373,28 @@ export class MemtableBuilder {
 const EMPTY = Buffer.alloc(0);
 
 /**
- * A pair whose key view is made when first asked for: most scans (entries, above all) read values only, and a view
- * is the largest cost of handing a pair out.
+ * A pair whose key and value views are made when first asked for: most scans (entries, above all) read values only,
+ * some only where a value lies (KVPair.valueBuf), and a view is the largest cost of handing a pair out.
  */
-export class LazyKeyPair implements KVPair {
+export class LazyPair implements KVPair {
   private k?: Buffer;
+  private v?: Buffer;
 
   constructor(
     private readonly keyBuf: Buffer,
     private readonly keyStart: number,
     private readonly keyEnd: number,
-    readonly value: Buffer,
+    readonly valueBuf: Buffer,
+    readonly valueStart: number,
+    readonly valueEnd: number,
   ) {}
 
   get key(): Buffer {
     return (this.k ??= this.keyBuf.subarray(this.keyStart, this.keyEnd));
+  }
+
+  get value(): Buffer {
+    return (this.v ??= this.valueBuf.subarray(this.valueStart, this.valueEnd));
   }
 }
 
@@ -454,7 +461,7 @@ export class MemtableIterator implements InternalIterator {
       if ((kind === KIND_SET || kind === KIND_SET_WITH_DELETE) && seqs[i]! >= deletedBelow) {
         const buf = bufs[bufIds[i]!]!;
         const vs = valueStarts[i]!;
-        out.push(new LazyKeyPair(buf, keyStarts[i]!, keyEnds[i]!, vs < 0 ? EMPTY : buf.subarray(vs, valueEnds[i]!)));
+        out.push(vs < 0 ? new LazyPair(buf, keyStarts[i]!, keyEnds[i]!, EMPTY, 0, 0) : new LazyPair(buf, keyStarts[i]!, keyEnds[i]!, buf, vs, valueEnds[i]!));
       }
       pos++;
     }

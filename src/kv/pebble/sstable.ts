@@ -33,7 +33,7 @@ import { decodeDeltaIndexBlock } from '../rocksdb/index-block.js';
 import { decodeFooter, ROCKSDB_FOOTER_SIZE, type Footer } from './footer.js';
 import type { KVPair } from '../kv.js';
 import { compareBytes, isPointKind, KIND_MERGE, KIND_RANGE_DELETE, KIND_SET, KIND_SET_WITH_DELETE } from './internal-key.js';
-import { compareRanges, LazyKeyPair } from './memtable.js';
+import { compareRanges, LazyPair } from './memtable.js';
 import type { InternalIterator, RangeTombstone } from './iterator.js';
 import { BYTEWISE_COMPARATOR } from './manifest.js';
 import { INDEX_TYPE_TWO_LEVEL, parseProperties, type TableProperties } from './properties.js';
@@ -369,7 +369,7 @@ export class TableIterator implements InternalIterator {
         const ks = keyStarts[pos]!;
         const ke = keyEnds[pos]!;
         if ((kind === KIND_SET || kind === KIND_SET_WITH_DELETE) && seqs[pos]! >= deletedBelow) {
-          out.push(new LazyKeyPair(keys, ks, ke, b.block.subarray(valueStarts[pos]!, valueEnds[pos]!)));
+          out.push(new LazyPair(keys, ks, ke, b.block, valueStarts[pos]!, valueEnds[pos]!));
         }
         moved = true;
         pos++;
