@@ -104,17 +104,7 @@ export function entryScalarsAsExpected(e: Entry) {
   };
 }
 
-/** Mulberry32: a small seeded PRNG so fuzz tests are reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../helpers/prng.js';
 
 export function randomBytes(rand: () => number, length: number): Buffer {
   const buf = Buffer.allocUnsafe(length);

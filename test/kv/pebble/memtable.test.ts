@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { prng } from '../../helpers/prng.js';
 import { MemtableBuilder } from '../../../src/kv/pebble/memtable.js';
 
 const SET = 1;
@@ -18,17 +19,6 @@ interface Op {
   seq: number;
 }
 
-/** A small deterministic PRNG (mulberry32), so that a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The visible versions by the definition: sort by (key ascending, seq descending); per key the newest, and older ones under a MERGE. */
 function reference(ops: Op[]): string[] {
@@ -71,7 +61,7 @@ function entryKey(kind: number, index: number): Buffer {
 
 test('a log of interleaved ascending runs (entries, state, max index; rewrites after a leader change)', () => {
   for (let seed = 1; seed <= 40; seed++) {
-    const random = rng(seed);
+    const random = prng(seed);
     const ops: Op[] = [];
     let seq = 1;
     let next = 1;
@@ -91,7 +81,7 @@ test('a log of interleaved ascending runs (entries, state, max index; rewrites a
 
 test('keys in no order, short keys and prefixes of each other, MERGE chains', () => {
   for (let seed = 1; seed <= 40; seed++) {
-    const random = rng(1000 + seed);
+    const random = prng(1000 + seed);
     const ops: Op[] = [];
     const alphabet = seed % 3 === 0 ? 3 : 40;
     for (let seq = 1; seq <= 300; seq++) {

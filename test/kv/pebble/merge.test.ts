@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { prng } from '../../helpers/prng.js';
 import type { InternalIterator, RangeTombstone } from '../../../src/kv/pebble/iterator.js';
 import { LevelIterator } from '../../../src/kv/pebble/level-iterator.js';
 import type { TableMeta } from '../../../src/kv/pebble/manifest.js';
@@ -166,22 +167,11 @@ test("a table's tombstones are clipped to the table's bounds", () => {
   ]);
 });
 
-/** A small deterministic PRNG (mulberry32), so that a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('the fast path (fill, emitRun) shows what the key-by-key path shows, chunk by chunk and up to a bound', () => {
   const kinds = [SET, SET, SET, DEL, SINGLEDEL, MERGE, MERGE, 18];
   for (let seed = 1; seed <= 200; seed++) {
-    const random = rng(seed);
+    const random = prng(seed);
     const pick = <T>(a: T[]) => a[Math.floor(random() * a.length)]!;
     const alphabet = 'abcdefghijklmnop'.slice(0, 3 + Math.floor(random() * 13));
     const word = () => Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick([...alphabet])).join('');
