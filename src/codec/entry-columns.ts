@@ -64,7 +64,7 @@ export class EntryColumns {
     };
   }
 
-  /** Drops the last `n` entries. */
+  /** Keeps the first `n` entries (0: empties the columns for refilling). */
   truncate(n: number): void {
     this.count = n;
   }

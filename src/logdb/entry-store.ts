@@ -15,7 +15,10 @@ export interface EntryStore {
    * parts of a batch) are skipped; gaps are not filled — the caller decides what a gap means.
    */
   scan(store: KVStore, clusterId: bigint, nodeId: bigint, low: bigint, high: bigint): AsyncIterable<Entry[]>;
-  /** scan's entries as EntryColumns, where the mode can hand them out without objects (plain mode) */
+  /**
+   * scan's entries as EntryColumns, where the mode can hand them out without objects (plain mode). The columns of
+   * a chunk are refilled for the next one: use a chunk before asking for the next.
+   */
   scanColumns?(store: KVStore, clusterId: bigint, nodeId: bigint, low: bigint, high: bigint): AsyncIterable<EntryColumns>;
   /** The key range RemoveEntriesTo(index) deletes (§4.3), or undefined when it deletes nothing. */
   removeRange(clusterId: bigint, nodeId: bigint, index: bigint): { start: Buffer; end: Buffer } | undefined;

@@ -27,8 +27,11 @@ export const plainEntries: EntryStore = {
 
   async *scanColumns(store: KVStore, c: bigint, n: bigint, low: bigint, high: bigint): AsyncIterable<EntryColumns> {
     if (low >= high) return;
+    // one set of columns, refilled chunk after chunk: typed arrays are costly to allocate and to collect
+    let columns: EntryColumns | undefined;
     for await (const chunk of store.iterate(plainEntryRange(c, n, low, high))) {
-      const columns = new EntryColumns(chunk.length);
+      if (columns === undefined || columns.capacity < chunk.length) columns = new EntryColumns(Math.max(128, chunk.length));
+      else columns.truncate(0);
       for (let i = 0; i < chunk.length; i++) {
         const pair = chunk[i];
         const inPlace = pair.valueBuf;

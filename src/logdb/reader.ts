@@ -234,6 +234,7 @@ export class LogDBReader implements LogReader {
   /**
    * iterateEntries (`contiguous`) or storedEntries as EntryColumns, for printing many entries without an object
    * each; undefined when the node's entry mode cannot hand them out that way (batched): use those two instead.
+   * A chunk's columns are refilled for the next chunk: use each before asking for the next.
    */
   async entryColumns(c: bigint, n: bigint, low: bigint, high: bigint, contiguous: boolean): Promise<AsyncIterable<EntryColumns> | undefined> {
     const entries = await this.entryStoreFor(c);
