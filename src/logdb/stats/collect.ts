@@ -9,7 +9,8 @@
  *   - the term timeline: the index where each term starts (each leader change), up to the max index.
  * Records that do not decode are counted, not judged: that is `check`'s job.
  */
-import { decodeEntry, entryEncodedSize, type Entry } from '../../codec/colfer.js';
+import { entryEncodedSize, type Entry } from '../../codec/colfer.js';
+import { EntryColumns, FIELD_TERM } from '../../codec/entry-columns.js';
 import { decodeEntryBatch, isBatchCompactable } from '../../codec/entry-batch.js';
 import { decodeKey, keyKindName, KeyKind, type DecodedKey } from '../../codec/keys.js';
 import type { KVPair, KVStore } from '../../kv/kv.js';
@@ -182,6 +183,10 @@ export async function collectShard(store: KVStore, shard: number, entryStore: En
 class NodeLogCounter {
   private readonly reclaimBelow: Buffer | undefined;
   private lastTerm: bigint | null = null;
+  private readonly scratch = new EntryColumns(1);
+  private termHi = -1;
+  private termLo = -1;
+  private term = 0n;
 
   constructor(
     readonly node: NodeStats,
@@ -191,25 +196,27 @@ class NodeLogCounter {
     this.reclaimBelow = s > 0n ? entryStore.removeRange(node.clusterId, node.nodeId, s)?.end : undefined;
   }
 
-  record({ key, value }: KVPair, keyIndex: bigint): void {
+  record(pair: KVPair, keyIndex: bigint): void {
+    const inPlace = pair.valueBuf;
+    const length = inPlace !== undefined ? pair.valueEnd! - pair.valueStart! : pair.value.length;
     const node = this.node;
     node.records++;
-    node.entryBytes += value.length;
-    const reclaimable = this.reclaimBelow !== undefined && Buffer.compare(key, this.reclaimBelow) < 0;
+    node.entryBytes += length;
+    const reclaimable = this.reclaimBelow !== undefined && Buffer.compare(pair.key, this.reclaimBelow) < 0;
     if (this.entryStore.mode === 'plain') {
-      let e: Entry;
-      try {
-        e = decodeEntry(value);
-      } catch {
+      // decoded into columns (no bigint per field): stats needs the type and the term only
+      const cols = this.scratch;
+      cols.truncate(0);
+      if (!(inPlace !== undefined ? cols.push(inPlace, pair.valueStart!, pair.valueEnd!) : cols.push(pair.value, 0, length))) {
         node.undecodable++;
         return;
       }
+      if (reclaimable) this.reclaim(1, length);
       // a plain entry is where its key puts it
-      e.index = keyIndex;
-      if (reclaimable) this.reclaim(1, value.length);
-      this.entry(e, value.length);
+      this.entry(keyIndex, cols.types[0]!, this.termOf(cols), length);
       return;
     }
+    const value = pair.value;
     let entries: Entry[];
     try {
       entries = decodeEntryBatch(value);
@@ -219,7 +226,7 @@ class NodeLogCounter {
     }
     if (reclaimable) this.reclaim(entries.length, value.length);
     const sizes = storedSizes(entries);
-    for (let i = 0; i < entries.length; i++) this.entry(entries[i], sizes[i]);
+    for (let i = 0; i < entries.length; i++) this.entry(entries[i].index, entries[i].type, entries[i].term, sizes[i]);
   }
 
   private reclaim(entries: number, bytes: number): void {
@@ -229,12 +236,23 @@ class NodeLogCounter {
     r.bytes += bytes;
   }
 
-  private entry(e: Entry, size: number): void {
+  /** The term of the columns' one entry, the same bigint as the last one's when it repeats. */
+  private termOf(cols: EntryColumns): bigint {
+    const hi = cols.hi[FIELD_TERM]!;
+    const lo = cols.lo[FIELD_TERM]!;
+    if (hi !== this.termHi || lo !== this.termLo) {
+      this.termHi = hi;
+      this.termLo = lo;
+      this.term = cols.field(0, FIELD_TERM);
+    }
+    return this.term;
+  }
+
+  private entry(i: bigint, type: number, term: bigint, size: number): void {
     const node = this.node;
-    const i = e.index;
     node.entries++;
     node.sizes.add(size);
-    node.entryTypes.set(e.type, (node.entryTypes.get(e.type) ?? 0) + 1);
+    node.entryTypes.set(type, (node.entryTypes.get(type) ?? 0) + 1);
     if (node.firstIndex === null || i < node.firstIndex) node.firstIndex = i;
     if (node.lastIndex === null || i > node.lastIndex) node.lastIndex = i;
     const m = node.maxIndex;
@@ -244,10 +262,10 @@ class NodeLogCounter {
     }
     if (i < node.snapshotIndex) node.belowSnapshot++;
     else node.inLog++;
-    if (this.lastTerm === null || e.term !== this.lastTerm) {
-      if (node.termStarts.length < MAX_TERM_CHANGES) node.termStarts.push({ term: e.term, firstIndex: i });
+    if (this.lastTerm === null || term !== this.lastTerm) {
+      if (node.termStarts.length < MAX_TERM_CHANGES) node.termStarts.push({ term, firstIndex: i });
       else node.termStartsTruncated = true;
-      this.lastTerm = e.term;
+      this.lastTerm = term;
     }
   }
 }
