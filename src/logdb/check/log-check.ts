@@ -14,6 +14,7 @@
  */
 import type { Entry } from '../../codec/colfer.js';
 import { decodeEntry } from '../../codec/colfer.js';
+import { EntryColumns, FIELD_INDEX, FIELD_TERM } from '../../codec/entry-columns.js';
 import { decodeEntryBatch } from '../../codec/entry-batch.js';
 import type { CheckContext } from './context.js';
 import type { Severity } from './finding.js';
@@ -39,6 +40,12 @@ export interface LogSummary {
   highestStored: bigint | null;
 }
 
+/** What judging an entry reads of it. */
+type JudgedEntry = Pick<Entry, 'index' | 'term' | 'type' | 'cmd'>;
+
+const TWO_53 = 2n ** 53n;
+const EMPTY = Buffer.alloc(0);
+
 export class LogChecker {
   /** S: the newest snapshot index (0 without a snapshot) */
   private readonly snapshotIndex: bigint;
@@ -51,6 +58,10 @@ export class LogChecker {
   private resync = false;
   private staleLow: bigint | null = null;
   private staleHigh: bigint | null = null;
+  private readonly scratch = new EntryColumns(1);
+  private termHi = -1;
+  private termLo = -1;
+  private term = 0n;
   readonly summary: LogSummary = {
     records: 0,
     firstIndex: null,
@@ -91,16 +102,24 @@ export class LogChecker {
   /** A plain entry record (`01 01`) with index `keyIndex` in its key. */
   plainRecord(key: Buffer, keyIndex: bigint, value: Buffer): void {
     this.summary.records++;
-    let e: Entry;
-    try {
-      e = decodeEntry(value);
-    } catch (err) {
-      this.undecodable(key, keyIndex, this.severityAt(keyIndex), `entry ${keyIndex}`, (err as Error).message, value.length);
+    // decoded into columns: the judging needs the index, term, type and command, not an object of bigints
+    const cols = this.scratch;
+    cols.truncate(0);
+    if (!cols.push(value, 0, value.length)) {
+      let message = 'does not decode';
+      try {
+        decodeEntry(value);
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      this.undecodable(key, keyIndex, this.severityAt(keyIndex), `entry ${keyIndex}`, message, value.length);
       // the index is known from the key: count it as present so that no gap is reported for it
       if (this.inLog(keyIndex)) this.mark(keyIndex, this.lastTerm);
       return;
     }
-    if (e.index !== keyIndex) {
+    const stored = cols.indexNumber(0);
+    const sameIndex = stored >= 0 && keyIndex < TWO_53 ? stored === Number(keyIndex) : cols.field(0, FIELD_INDEX) === keyIndex;
+    if (!sameIndex) {
       this.ctx.sink.add({
         code: 'entry-index-mismatch',
         severity: this.severityAt(keyIndex),
@@ -109,13 +128,26 @@ export class LogChecker {
         nodeId: this.n,
         key,
         index: keyIndex,
-        message: `the entry stored under index ${keyIndex} says it is entry ${e.index}`,
+        message: `the entry stored under index ${keyIndex} says it is entry ${cols.field(0, FIELD_INDEX)}`,
         hint: this.ctx.hints.around(this.c, this.n, keyIndex),
       });
-      // judge it where the key puts it: that is where Dragonboat's range scans find it
-      e = { ...e, index: keyIndex };
     }
-    this.entry(e, key);
+    // judged where the key puts it: that is where Dragonboat's range scans find it
+    const cmdStart = cols.cmdStart[0]!;
+    const cmdEnd = cols.cmdEnd[0]!;
+    this.entry({ index: keyIndex, term: this.termOf(cols), type: cols.types[0]!, cmd: cmdEnd > cmdStart ? value.subarray(cmdStart, cmdEnd) : EMPTY }, key);
+  }
+
+  /** The term of the scratch columns' entry, the same bigint as the last one's when it repeats. */
+  private termOf(cols: EntryColumns): bigint {
+    const hi = cols.hi[FIELD_TERM]!;
+    const lo = cols.lo[FIELD_TERM]!;
+    if (hi !== this.termHi || lo !== this.termLo) {
+      this.termHi = hi;
+      this.termLo = lo;
+      this.term = cols.field(0, FIELD_TERM);
+    }
+    return this.term;
   }
 
   /** An entry batch record (`07 07`) with `batchId` in its key. */
@@ -165,7 +197,7 @@ export class LogChecker {
     });
   }
 
-  private entry(e: Entry, key: Buffer): void {
+  private entry(e: JudgedEntry, key: Buffer): void {
     const i = e.index;
     const sum = this.summary;
     if (sum.lowestStored === null || i < sum.lowestStored) sum.lowestStored = i;

@@ -12,7 +12,7 @@ import { decodeConfigChange } from '../../codec/messages.js';
 const KNOWN_TYPES = new Set<number>(Object.values(EntryType));
 
 /** What is wrong with the entry's command, or undefined when it would apply. */
-export function payloadProblem(e: Entry, deep: boolean): string | undefined {
+export function payloadProblem(e: Pick<Entry, 'type' | 'cmd'>, deep: boolean): string | undefined {
   switch (e.type) {
     case EntryType.EncodedEntry: {
       if (e.cmd.length === 0) return 'an EncodedEntry with an empty command (it always starts with a header byte)';
