@@ -180,6 +180,26 @@ export class EntryColumns {
   }
 }
 
+/** A uint64 field of entries as a bigint, made again only when its value changes (a log repeats its term). */
+export class RepeatedField {
+  private hi = -1;
+  private lo = -1;
+  private value = 0n;
+
+  constructor(private readonly field: number) {}
+
+  of(columns: EntryColumns, i: number): bigint {
+    const hi = columns.hi[i * 8 + this.field]!;
+    const lo = columns.lo[i * 8 + this.field]!;
+    if (hi !== this.hi || lo !== this.lo) {
+      this.hi = hi;
+      this.lo = lo;
+      this.value = columns.field(i, this.field);
+    }
+    return this.value;
+  }
+}
+
 /** Decodes records into columns; a record that does not decode throws decodeEntry's CodecError. */
 export function pushEntry(columns: EntryColumns, buf: Buffer, start = 0, end = buf.length): void {
   if (columns.push(buf, start, end)) return;

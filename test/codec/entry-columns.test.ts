@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeEntry, emptyEntry, encodeEntry, type Entry } from '../../src/codec/colfer.js';
-import { EntryColumns, FIELD_INDEX } from '../../src/codec/entry-columns.js';
+import { EntryColumns, FIELD_INDEX, FIELD_TERM, RepeatedField } from '../../src/codec/entry-columns.js';
 import { KeyKind, decodeKey } from '../../src/codec/keys.js';
 import { prng, randomBytes, rawPairs, U64_EDGES } from './support.js';
 
@@ -93,4 +93,17 @@ test('a full column set takes no more', () => {
   assert.equal(columns.push(record, 0, record.length), true);
   assert.equal(columns.push(record, 0, record.length), false);
   assert.equal(columns.count, 1);
+});
+
+test('RepeatedField: the field as a bigint, the same one while the value repeats', () => {
+  const terms = [1n, 1n, 2n ** 64n - 1n, 2n ** 64n - 1n, 2n ** 53n + 1n, 1n];
+  const columns = new EntryColumns(terms.length);
+  for (const term of terms) {
+    const record = encodeEntry({ ...emptyEntry(), term });
+    assert.ok(columns.push(record, 0, record.length));
+  }
+  const field = new RepeatedField(FIELD_TERM);
+  const got = terms.map((_, i) => field.of(columns, i));
+  assert.deepEqual(got, terms);
+  assert.ok(Object.is(field.of(columns, 0), field.of(columns, 1)));
 });

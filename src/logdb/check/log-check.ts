@@ -14,7 +14,7 @@
  */
 import type { Entry } from '../../codec/colfer.js';
 import { decodeEntry } from '../../codec/colfer.js';
-import { EntryColumns, FIELD_INDEX, FIELD_TERM } from '../../codec/entry-columns.js';
+import { EntryColumns, FIELD_INDEX, FIELD_TERM, RepeatedField } from '../../codec/entry-columns.js';
 import { decodeEntryBatch } from '../../codec/entry-batch.js';
 import type { CheckContext } from './context.js';
 import type { Severity } from './finding.js';
@@ -59,9 +59,7 @@ export class LogChecker {
   private staleLow: bigint | null = null;
   private staleHigh: bigint | null = null;
   private readonly scratch = new EntryColumns(1);
-  private termHi = -1;
-  private termLo = -1;
-  private term = 0n;
+  private readonly terms = new RepeatedField(FIELD_TERM);
   readonly summary: LogSummary = {
     records: 0,
     firstIndex: null,
@@ -135,19 +133,7 @@ export class LogChecker {
     // judged where the key puts it: that is where Dragonboat's range scans find it
     const cmdStart = cols.cmdStart[0]!;
     const cmdEnd = cols.cmdEnd[0]!;
-    this.entry({ index: keyIndex, term: this.termOf(cols), type: cols.types[0]!, cmd: cmdEnd > cmdStart ? value.subarray(cmdStart, cmdEnd) : EMPTY }, key);
-  }
-
-  /** The term of the scratch columns' entry, the same bigint as the last one's when it repeats. */
-  private termOf(cols: EntryColumns): bigint {
-    const hi = cols.hi[FIELD_TERM]!;
-    const lo = cols.lo[FIELD_TERM]!;
-    if (hi !== this.termHi || lo !== this.termLo) {
-      this.termHi = hi;
-      this.termLo = lo;
-      this.term = cols.field(0, FIELD_TERM);
-    }
-    return this.term;
+    this.entry({ index: keyIndex, term: this.terms.of(cols, 0), type: cols.types[0]!, cmd: cmdEnd > cmdStart ? value.subarray(cmdStart, cmdEnd) : EMPTY }, key);
   }
 
   /** An entry batch record (`07 07`) with `batchId` in its key. */

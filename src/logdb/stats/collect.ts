@@ -10,7 +10,7 @@
  * Records that do not decode are counted, not judged: that is `check`'s job.
  */
 import { entryEncodedSize, type Entry } from '../../codec/colfer.js';
-import { EntryColumns, FIELD_TERM } from '../../codec/entry-columns.js';
+import { EntryColumns, FIELD_TERM, RepeatedField } from '../../codec/entry-columns.js';
 import { decodeEntryBatch, isBatchCompactable } from '../../codec/entry-batch.js';
 import { decodeKey, keyKindName, KeyKind, type DecodedKey } from '../../codec/keys.js';
 import type { KVPair, KVStore } from '../../kv/kv.js';
@@ -184,9 +184,7 @@ class NodeLogCounter {
   private readonly reclaimBelow: Buffer | undefined;
   private lastTerm: bigint | null = null;
   private readonly scratch = new EntryColumns(1);
-  private termHi = -1;
-  private termLo = -1;
-  private term = 0n;
+  private readonly terms = new RepeatedField(FIELD_TERM);
 
   constructor(
     readonly node: NodeStats,
@@ -213,7 +211,7 @@ class NodeLogCounter {
       }
       if (reclaimable) this.reclaim(1, length);
       // a plain entry is where its key puts it
-      this.entry(keyIndex, cols.types[0]!, this.termOf(cols), length);
+      this.entry(keyIndex, cols.types[0]!, this.terms.of(cols, 0), length);
       return;
     }
     const value = pair.value;
@@ -234,18 +232,6 @@ class NodeLogCounter {
     r.records++;
     r.entries += entries;
     r.bytes += bytes;
-  }
-
-  /** The term of the columns' one entry, the same bigint as the last one's when it repeats. */
-  private termOf(cols: EntryColumns): bigint {
-    const hi = cols.hi[FIELD_TERM]!;
-    const lo = cols.lo[FIELD_TERM]!;
-    if (hi !== this.termHi || lo !== this.termLo) {
-      this.termHi = hi;
-      this.termLo = lo;
-      this.term = cols.field(0, FIELD_TERM);
-    }
-    return this.term;
   }
 
   private entry(i: bigint, type: number, term: bigint, size: number): void {
