@@ -10,7 +10,7 @@ import { EntryColumns } from '../../src/codec/entry-columns.js';
 import { KeyKind, decodeKey } from '../../src/codec/keys.js';
 import { entryJson } from '../../src/cli/views/entry.js';
 import { entryJsonBytesBound, writeEntryJson } from '../../src/cli/views/entry-json-bytes.js';
-import { rawPairs, U64_EDGES } from '../codec/support.js';
+import { prng, rawPairs, U64_EDGES } from '../codec/support.js';
 
 const DATASETS = ['leveldb-v3.2.8/basic', 'pebble-v3.3.8/basic', 'pebble-v4/basic', 'rocksdb-v3.3.8/basic', 'pebble-v3.3.8/snapshots'];
 
@@ -109,6 +109,21 @@ test('interleaved clients, sessions and terms (the writer keeps the last few cli
       respondedTo: session ? BigInt(i - 1 > 0 ? i - 1 : 0) : 0n,
       cmd: plain,
     };
+    assert.ok(assertSame(e, `entry ${i}`), `entry ${i} left to entryJson`);
+  }
+});
+
+test('random uint64 values of every magnitude in the key, client ID and series ID', () => {
+  const random = prng(20261206);
+  const u64 = () => {
+    const bits = 1 + Math.floor(random() * 64);
+    let v = 0n;
+    for (let b = 0; b < bits; b += 16) v = (v << 16n) | BigInt(Math.floor(random() * 65536));
+    return v & ((1n << BigInt(bits)) - 1n);
+  };
+  const plain = encodeEncodedEntryCmd(Buffer.from('v'), 'none');
+  for (let i = 0; i < 5000; i++) {
+    const e: Entry = { ...emptyEntry(), type: 2, index: u64(), term: u64(), key: u64(), clientId: u64(), seriesId: u64(), respondedTo: u64(), cmd: plain };
     assert.ok(assertSame(e, `entry ${i}`), `entry ${i} left to entryJson`);
   }
 });

@@ -52,10 +52,9 @@ function put(buf: Buffer, pos: number, bytes: Buffer): number {
 /** "00" … "99" as byte pairs */
 const PAIRS = Buffer.from(Array.from({ length: 100 }, (_, k) => String(k).padStart(2, '0')).join(''), 'latin1');
 
-/** Writes n (an integer in [0, 10^8)) in decimal, without leading zeros unless `width` asks for them. */
-function putSmall(buf: Buffer, pos: number, n: number, width: number): number {
-  let digits = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : 8;
-  if (digits < width) digits = width;
+/** Writes n (an integer in [0, 10^8)) in decimal, without leading zeros. */
+function putSmall(buf: Buffer, pos: number, n: number): number {
+  const digits = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : 8;
   let p = pos + digits;
   let x = n;
   while (p - pos >= 2) {
@@ -69,24 +68,44 @@ function putSmall(buf: Buffer, pos: number, n: number, width: number): number {
   return pos + digits;
 }
 
+/** Writes n (an integer in [0, 10^8)) as exactly eight digits. */
+function put8(buf: Buffer, pos: number, n: number): number {
+  const a = (n / 1000000) | 0;
+  let r = n - a * 1000000;
+  const b = (r / 10000) | 0;
+  r -= b * 10000;
+  const c = (r / 100) | 0;
+  const d = r - c * 100;
+  buf[pos] = PAIRS[a << 1]!;
+  buf[pos + 1] = PAIRS[(a << 1) + 1]!;
+  buf[pos + 2] = PAIRS[b << 1]!;
+  buf[pos + 3] = PAIRS[(b << 1) + 1]!;
+  buf[pos + 4] = PAIRS[c << 1]!;
+  buf[pos + 5] = PAIRS[(c << 1) + 1]!;
+  buf[pos + 6] = PAIRS[d << 1]!;
+  buf[pos + 7] = PAIRS[(d << 1) + 1]!;
+  return pos + 8;
+}
+
 /** Writes n (an integer in [0, 2^53)) in decimal. */
 function putUint(buf: Buffer, pos: number, n: number): number {
-  if (n < 1e8) return putSmall(buf, pos, n, 0);
+  if (n < 1e8) return putSmall(buf, pos, n);
   const high = Math.floor(n / 1e8);
   const low = n - high * 1e8;
-  if (high < 1e8) pos = putSmall(buf, pos, high, 0);
+  if (high < 1e8) pos = putSmall(buf, pos, high);
   else {
     const top = Math.floor(high / 1e8);
-    pos = putSmall(buf, pos, top, 0);
-    pos = putSmall(buf, pos, high - top * 1e8, 8);
+    pos = putSmall(buf, pos, top);
+    pos = put8(buf, pos, high - top * 1e8);
   }
-  return putSmall(buf, pos, low, 8);
+  return put8(buf, pos, low);
 }
 
 function putU64(buf: Buffer, pos: number, hi: number, lo: number): number {
-  if (hi === 0) return lo < 1e8 ? putSmall(buf, pos, lo, 0) : putUint(buf, pos, lo);
+  if (hi === 0) return lo < 1e8 ? putSmall(buf, pos, lo) : putUint(buf, pos, lo);
   if (hi < 0x200000) return putUint(buf, pos, hi * TWO_32 + lo);
-  // value = hi·2^32 + lo ≥ 2^53: divide the limbs (hi>>>16, hi&ffff, lo>>>16, lo&ffff) by 10^8
+  // value = hi·2^32 + lo ≥ 2^53: divide the limbs (hi>>>16, hi&ffff, lo>>>16, lo&ffff) by 10^8; the quotient
+  // (below 2^64 / 10^8 < 10^12) is written as it is, then the remainder as eight digits
   let r = hi >>> 16;
   let cur = r * 65536 + (hi & 0xffff);
   const q1 = Math.floor(cur / 1e8);
@@ -97,8 +116,14 @@ function putU64(buf: Buffer, pos: number, hi: number, lo: number): number {
   cur = r * 65536 + (lo & 0xffff);
   const q3 = Math.floor(cur / 1e8);
   r = cur - q3 * 1e8;
-  pos = putUint(buf, pos, q1 * TWO_32 + q2 * 65536 + q3);
-  return putSmall(buf, pos, r, 8);
+  const q = q1 * TWO_32 + q2 * 65536 + q3;
+  if (q < 1e8) pos = putSmall(buf, pos, q);
+  else {
+    const top = Math.floor(q / 1e8);
+    pos = putSmall(buf, pos, top);
+    pos = put8(buf, pos, q - top * 1e8);
+  }
+  return put8(buf, pos, r);
 }
 
 function putBase64(buf: Buffer, pos: number, src: Buffer, start: number, end: number): number {
