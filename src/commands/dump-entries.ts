@@ -57,22 +57,19 @@ export default defineCommand({
       const maxIndex = await reader.getMaxIndex(c, n);
       const end = maxIndex === undefined ? (ctx.opts.all ? MAX_UINT64 : 0n) : maxIndex + 1n;
       const high = to !== undefined && to + 1n < end ? to + 1n : end;
-      let source: AsyncIterable<Entry[]>;
-      let low: bigint;
-      if (ctx.opts.all) {
-        low = from ?? 0n;
-        source = reader.storedEntries(c, n, low, high);
-      } else {
+      let low = from ?? 0n;
+      let hasLog = true;
+      if (!ctx.opts.all) {
         const raft = await reader.readRaftState(c, n, await reader.newestSnapshotIndex(c, n));
-        low = from !== undefined && from > raft.firstIndex ? from : raft.firstIndex;
-        source = raft.entryCount > 0n ? reader.iterateEntries(c, n, low, high) : empty();
-        if (raft.entryCount === 0n) low = high;
+        if (raft.firstIndex > low) low = raft.firstIndex;
+        hasLog = raft.entryCount > 0n;
       }
       // the common dump, json or ndjson without a user decoder, skips building an object per entry
-      if (!decoder && ctx.format !== 'table' && reader.kind === 'kv') {
-        const columns = await reader.entryColumns(c, n, low, high, !ctx.opts.all);
+      if (!decoder && ctx.format !== 'table') {
+        const columns = await reader.entryColumns(c, n, low, hasLog ? high : low, !ctx.opts.all);
         if (columns) return printEntryColumns(columns, ctx.format, types, limit);
       }
+      const source = !hasLog ? empty() : ctx.opts.all ? reader.storedEntries(c, n, low, high) : reader.iterateEntries(c, n, low, high);
       const printer = decoder ? makeDecodingPrinter(ctx.format, decoder, types) : makePrinter(ctx.format);
       let shown = 0;
       if (limit !== 0) {

@@ -6,6 +6,7 @@
  * (info, check, stats).
  */
 import type { Entry } from '../codec/colfer.js';
+import type { EntryColumns } from '../codec/entry-columns.js';
 import type { Bootstrap, Snapshot, State } from '../codec/messages.js';
 import type { Layout } from './layout.js';
 
@@ -44,4 +45,9 @@ export interface LogReader {
   /** every stored entry in [low, high), gaps and all */
   storedEntries(c: bigint, n: bigint, low: bigint, high: bigint): AsyncIterable<Entry[]>;
   nodeExists(c: bigint, n: bigint): Promise<boolean>;
+  /**
+   * iterateEntries (`contiguous`) or storedEntries as EntryColumns, for printing many entries without an object
+   * each; undefined where the backend cannot hand them out that way: use those two instead
+   */
+  entryColumns(c: bigint, n: bigint, low: bigint, high: bigint, contiguous: boolean): Promise<AsyncIterable<EntryColumns> | undefined>;
 }

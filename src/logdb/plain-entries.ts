@@ -4,7 +4,7 @@ import { EntryColumns } from '../codec/entry-columns.js';
 import { decodeKey, entryKey, plainEntryRange, plainRemoveRange } from '../codec/keys.js';
 import { LogdbError } from '../errors.js';
 import { MAX_UINT64 } from '../codec/uint64.js';
-import type { KVStore } from '../kv/kv.js';
+import type { KVPair, KVStore } from '../kv/kv.js';
 import type { EntryStore } from './entry-store.js';
 
 export const plainEntries: EntryStore = {
@@ -18,7 +18,7 @@ export const plainEntries: EntryStore = {
         try {
           entries[i] = decodeEntry(chunk[i].value);
         } catch (err) {
-          throw new LogdbError('corrupt', `cluster ${c} node ${n}: the entry record at index ${decodeKey(chunk[i].key).index} does not decode: ${(err as Error).message}`, 'run `logdb check` for details');
+          throw undecodableEntry(c, n, chunk[i], err);
         }
       }
       yield entries;
@@ -32,19 +32,14 @@ export const plainEntries: EntryStore = {
     for await (const chunk of store.iterate(plainEntryRange(c, n, low, high))) {
       if (columns === undefined || columns.capacity < chunk.length) columns = new EntryColumns(Math.max(128, chunk.length));
       else columns.truncate(0);
-      for (let i = 0; i < chunk.length; i++) {
-        const pair = chunk[i];
-        const inPlace = pair.valueBuf;
-        const taken = inPlace !== undefined ? columns.push(inPlace, pair.valueStart!, pair.valueEnd!) : columns.push(pair.value, 0, pair.value.length);
-        if (!taken) {
-          const value = pair.value;
-          try {
-            decodeEntry(value);
-          } catch (err) {
-            throw new LogdbError('corrupt', `cluster ${c} node ${n}: the entry record at index ${decodeKey(chunk[i].key).index} does not decode: ${(err as Error).message}`, 'run `logdb check` for details');
-          }
-          throw new Error('codec/colfer: an entry decodeEntry accepts was refused by EntryColumns');
+      for (const pair of chunk) {
+        if (pushStoredEntry(columns, pair)) continue;
+        try {
+          decodeEntry(pair.value);
+        } catch (err) {
+          throw undecodableEntry(c, n, pair, err);
         }
+        throw new Error('codec/colfer: an entry decodeEntry accepts was refused by EntryColumns');
       }
       yield columns;
     }
@@ -58,3 +53,13 @@ export const plainEntries: EntryStore = {
     return { start: entryKey(c, n, 0n), end: entryKey(c, n, MAX_UINT64) };
   },
 };
+
+/** Decodes a plain entry record into the next row of `columns`, in place where the pair says where its value lies. */
+export function pushStoredEntry(columns: EntryColumns, pair: KVPair): boolean {
+  const inPlace = pair.valueBuf;
+  return inPlace !== undefined ? columns.push(inPlace, pair.valueStart!, pair.valueEnd!) : columns.push(pair.value, 0, pair.value.length);
+}
+
+function undecodableEntry(c: bigint, n: bigint, pair: KVPair, err: unknown): LogdbError {
+  return new LogdbError('corrupt', `cluster ${c} node ${n}: the entry record at index ${decodeKey(pair.key).index} does not decode: ${(err as Error).message}`, 'run `logdb check` for details');
+}

@@ -305,6 +305,8 @@ export class LogDBReader implements LogReader {
   }
 }
 
+const TWO_53 = 2n ** 53n;
+
 async function* emptyColumns(): AsyncIterable<EntryColumns> {}
 
 /** The columns up to the first gap in the indexes, starting at `low` (iterateEntries' contiguity rule). */
@@ -312,23 +314,11 @@ async function* contiguousColumns(source: AsyncIterable<EntryColumns>, low: bigi
   let expected = low;
   for await (const columns of source) {
     const total = columns.count;
-    let cut = total;
-    if (expected + BigInt(columns.count) < 2n ** 53n) {
-      const first = Number(expected);
-      for (let i = 0; i < columns.count; i++) {
-        if (columns.indexNumber(i) !== first + i) {
-          cut = i;
-          break;
-        }
-      }
-    } else {
-      for (let i = 0; i < columns.count; i++) {
-        if (columns.field(i, FIELD_INDEX) !== expected + BigInt(i)) {
-          cut = i;
-          break;
-        }
-      }
-    }
+    // compared as numbers while the indexes stay below 2^53, exactly as bigints above
+    const asNumbers = expected + BigInt(total) < TWO_53;
+    const first = Number(expected);
+    let cut = 0;
+    while (cut < total && (asNumbers ? columns.indexNumber(cut) === first + cut : columns.field(cut, FIELD_INDEX) === expected + BigInt(cut))) cut++;
     expected += BigInt(cut);
     if (cut > 0) {
       columns.truncate(cut);

@@ -15,6 +15,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Entry } from '../codec/colfer.js';
+import type { EntryColumns } from '../codec/entry-columns.js';
 import { decodeBootstrap, type Bootstrap, type Snapshot, type State } from '../codec/messages.js';
 import { MAX_UINT64 } from '../codec/uint64.js';
 import { LogdbError } from '../errors.js';
@@ -166,5 +167,10 @@ export class TanReader implements LogReader {
 
   async nodeExists(c: bigint, n: bigint): Promise<boolean> {
     return (await this.getBootstrap(c, n)) !== undefined;
+  }
+
+  /** tan's entries are Colfer inside its own records, read into entry objects: no column path. */
+  async entryColumns(): Promise<AsyncIterable<EntryColumns> | undefined> {
+    return undefined;
   }
 }

@@ -26,15 +26,14 @@ const RESPONDED_TO = ascii('","respondedTo":"');
 const CMD = ascii('","cmd":"');
 /** `","seriesId":"0","respondedTo":"0","cmd":"`: what entries outside a session carry */
 const NO_SESSION_TO_CMD = ascii('","seriesId":"0","respondedTo":"0","cmd":"');
-const DECODED = ascii('","decoded":');
-const ENCODED_PLAIN = ascii('{"kind":"encoded","version":0,"compression":"none","hasSession":false,"payloadLength":');
-const PAYLOAD_NULL_END = ascii(',"payload":null}}');
-const NULL_END = ascii('","decoded":null}');
-const METADATA_END = ascii('","decoded":{"kind":"metadata"}}');
-const REGISTER_END = ascii('","decoded":{"kind":"registerSession"}}');
-const UNREGISTER_END = ascii('","decoded":{"kind":"unregisterSession"}}');
-const NOOP_END = ascii('","decoded":{"kind":"noOp"}}');
-const EMPTY_PROPOSAL_END = ascii('","decoded":{"kind":"emptyProposal"}}');
+/** `","decoded":<json>}`: the end of an entry's JSON */
+const decodedEnd = (json: string): Buffer => ascii(`","decoded":${json}}`);
+const NULL_END = decodedEnd('null');
+const METADATA_END = decodedEnd('{"kind":"metadata"}');
+const REGISTER_END = decodedEnd('{"kind":"registerSession"}');
+const UNREGISTER_END = decodedEnd('{"kind":"unregisterSession"}');
+const NOOP_END = decodedEnd('{"kind":"noOp"}');
+const EMPTY_PROPOSAL_END = decodedEnd('{"kind":"emptyProposal"}');
 
 const BASE64 = ascii('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
 const EQUALS = 0x3d;
@@ -102,10 +101,9 @@ function putUint(buf: Buffer, pos: number, n: number): number {
 }
 
 function putU64(buf: Buffer, pos: number, hi: number, lo: number): number {
-  if (hi === 0) return lo < 1e8 ? putSmall(buf, pos, lo) : putUint(buf, pos, lo);
   if (hi < 0x200000) return putUint(buf, pos, hi * TWO_32 + lo);
   // value = hi·2^32 + lo ≥ 2^53: divide the limbs (hi>>>16, hi&ffff, lo>>>16, lo&ffff) by 10^8; the quotient
-  // (below 2^64 / 10^8 < 10^12) is written as it is, then the remainder as eight digits
+  // (below 2^64 / 10^8 < 2^53) is written as a number, then the remainder as eight digits
   let r = hi >>> 16;
   let cur = r * 65536 + (hi & 0xffff);
   const q1 = Math.floor(cur / 1e8);
@@ -116,13 +114,7 @@ function putU64(buf: Buffer, pos: number, hi: number, lo: number): number {
   cur = r * 65536 + (lo & 0xffff);
   const q3 = Math.floor(cur / 1e8);
   r = cur - q3 * 1e8;
-  const q = q1 * TWO_32 + q2 * 65536 + q3;
-  if (q < 1e8) pos = putSmall(buf, pos, q);
-  else {
-    const top = Math.floor(q / 1e8);
-    pos = putSmall(buf, pos, top);
-    pos = put8(buf, pos, q - top * 1e8);
-  }
+  pos = putUint(buf, pos, q1 * TWO_32 + q2 * 65536 + q3);
   return put8(buf, pos, r);
 }
 
@@ -161,7 +153,7 @@ function putBase64(buf: Buffer, pos: number, src: Buffer, start: number, end: nu
 }
 
 /** `","decoded":`, entry i's `decoded` value and the closing brace, or undefined when entryJson must decide. */
-function decodedEnd(cols: EntryColumns, i: number, hi: Uint32Array, lo: Uint32Array): Buffer | 'encoded' | undefined {
+function endOf(cols: EntryColumns, i: number, hi: Uint32Array, lo: Uint32Array): Buffer | 'encoded' | undefined {
   const type = cols.types[i]!;
   const cmdLength = cols.cmdEnd[i]! - cols.cmdStart[i]!;
   if (type === ENCODED) return cmdLength > 1 && cols.bufs[i]![cols.cmdStart[i]!] === 0 ? 'encoded' : undefined;
@@ -182,15 +174,13 @@ let termText = Buffer.alloc(0);
 let termHi = -1;
 let termLo = -1;
 let termType = -1;
-const DECODED_ENCODED_PLAIN = Buffer.concat([DECODED, ENCODED_PLAIN]);
-
 /** `","decoded":{"kind":"encoded",…,"payloadLength":<n>,"payload":null}}` by payload length (they repeat) */
 const encodedPlainEnds = new Array<Buffer | undefined>(4096).fill(undefined);
 
 function encodedPlainEnd(payloadLength: number): Buffer {
   let end = payloadLength < 4096 ? encodedPlainEnds[payloadLength] : undefined;
   if (end === undefined) {
-    end = Buffer.concat([DECODED_ENCODED_PLAIN, ascii(String(payloadLength)), PAYLOAD_NULL_END]);
+    end = decodedEnd(`{"kind":"encoded","version":0,"compression":"none","hasSession":false,"payloadLength":${payloadLength},"payload":null}`);
     if (payloadLength < 4096) encodedPlainEnds[payloadLength] = end;
   }
   return end;
@@ -234,7 +224,7 @@ function clientIdText(h: number, l: number): Buffer {
  */
 export function writeEntryJson(cols: EntryColumns, i: number, buf: Buffer, pos: number): number {
   const { hi, lo } = cols;
-  const end = decodedEnd(cols, i, hi, lo);
+  const end = endOf(cols, i, hi, lo);
   if (end === undefined) return -1;
   const b = i * 8;
   pos = put(buf, pos, OPEN_INDEX);

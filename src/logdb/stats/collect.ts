@@ -15,6 +15,7 @@ import { decodeEntryBatch, isBatchCompactable } from '../../codec/entry-batch.js
 import { decodeKey, keyKindName, KeyKind, type DecodedKey } from '../../codec/keys.js';
 import type { KVPair, KVStore } from '../../kv/kv.js';
 import type { EntryStore } from '../entry-store.js';
+import { pushStoredEntry } from '../plain-entries.js';
 import type { Progress } from '../progress.js';
 import { scanRanges, wholeShardRanges } from '../check/shard-scan.js';
 import { SizeHistogram } from './histogram.js';
@@ -195,8 +196,7 @@ class NodeLogCounter {
   }
 
   record(pair: KVPair, keyIndex: bigint): void {
-    const inPlace = pair.valueBuf;
-    const length = inPlace !== undefined ? pair.valueEnd! - pair.valueStart! : pair.value.length;
+    const length = pair.valueBuf !== undefined ? pair.valueEnd! - pair.valueStart! : pair.value.length;
     const node = this.node;
     node.records++;
     node.entryBytes += length;
@@ -205,7 +205,7 @@ class NodeLogCounter {
       // decoded into columns (no bigint per field): stats needs the type and the term only
       const cols = this.scratch;
       cols.truncate(0);
-      if (!(inPlace !== undefined ? cols.push(inPlace, pair.valueStart!, pair.valueEnd!) : cols.push(pair.value, 0, length))) {
+      if (!pushStoredEntry(cols, pair)) {
         node.undecodable++;
         return;
       }
